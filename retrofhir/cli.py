@@ -1,0 +1,15 @@
+"""The `retrofhir` command: one entry point whose sub-commands each package contributes."""
+
+from __future__ import annotations
+
+import click
+
+from practice_ehrs.cli import practice
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """RetroFHIR: a FHIR R4 API over legacy EHRs that only have a screen."""
+
+
+main.add_command(practice)

@@ -1,0 +1,1 @@
+"""Shared pytest configuration: fixture plugins that start the practice EHRs and other real services."""
