@@ -1,0 +1,219 @@
+"""Locators as values: how to find one element, with a kind tag, tried in order (first unique match wins).
+
+Web kinds follow Playwright's ranking (test id, role+name, label, placeholder, text, CSS, XPath), each optionally
+inside a frame. Desktop kinds (OCR text anchor, image template, fixed region) are only described here; the desktop
+driver finds them. `locate` is the one place that turns a ranked list into an element and reports drift.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bots.errors import AmbiguousElement, ElementNotFound
+from bots.observer import Box
+
+
+class LocatorModel(BaseModel):
+    """Every locator is frozen data that rejects unknown keys."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FrameRef(LocatorModel):
+    """The frame an element lives in, by frame name or by a substring of its URL."""
+
+    name: str | None = None
+    url: str | None = None
+
+    def describe(self) -> str:
+        return f"frame name={self.name!r}" if self.name is not None else f"frame url~{self.url!r}"
+
+
+class WebLocator(LocatorModel):
+    frame: FrameRef | None = None
+
+    def where(self) -> str:
+        return f" in {self.frame.describe()}" if self.frame is not None else ""
+
+
+class DataTestIdLocator(WebLocator):
+    kind: Literal["test_id"] = "test_id"
+    value: str
+
+    def describe(self) -> str:
+        return f"test_id={self.value!r}{self.where()}"
+
+
+class RoleLocator(WebLocator):
+    kind: Literal["role"] = "role"
+    role: str
+    name: str | None = None
+    exact: bool = True
+
+    def describe(self) -> str:
+        return f"role={self.role} name={self.name!r}{self.where()}"
+
+
+class LabelLocator(WebLocator):
+    kind: Literal["label"] = "label"
+    text: str
+    exact: bool = True
+
+    def describe(self) -> str:
+        return f"label={self.text!r}{self.where()}"
+
+
+class PlaceholderLocator(WebLocator):
+    kind: Literal["placeholder"] = "placeholder"
+    text: str
+    exact: bool = True
+
+    def describe(self) -> str:
+        return f"placeholder={self.text!r}{self.where()}"
+
+
+class TextLocator(WebLocator):
+    kind: Literal["text"] = "text"
+    text: str
+    exact: bool = True
+
+    def describe(self) -> str:
+        return f"text={self.text!r}{self.where()}"
+
+
+class CssLocator(WebLocator):
+    kind: Literal["css"] = "css"
+    selector: str
+
+    def describe(self) -> str:
+        return f"css={self.selector!r}{self.where()}"
+
+
+class XPathLocator(WebLocator):
+    kind: Literal["xpath"] = "xpath"
+    expression: str
+
+    def describe(self) -> str:
+        return f"xpath={self.expression!r}{self.where()}"
+
+
+class OcrAnchorLocator(LocatorModel):
+    """A field found next to a text label read by OCR: the field box is offset from the anchor's box."""
+
+    kind: Literal["ocr_anchor"] = "ocr_anchor"
+    text: str
+    offset_x: int = 0
+    offset_y: int = 0
+    width: int = Field(gt=0)
+    height: int = Field(gt=0)
+    search_region: tuple[int, int, int, int] | None = None
+
+    def describe(self) -> str:
+        return f"ocr_anchor={self.text!r} offset=({self.offset_x},{self.offset_y}) size={self.width}x{self.height}"
+
+
+class ImageLocator(LocatorModel):
+    """An element found by matching a template image at several scales (grayscale)."""
+
+    kind: Literal["image"] = "image"
+    template: str
+    scales: tuple[float, ...] = (1.0,)
+    threshold: float = Field(default=0.9, gt=0, le=1)
+
+    def describe(self) -> str:
+        return f"image={self.template!r}"
+
+
+class RegionLocator(LocatorModel):
+    """A fixed rectangle of the screen: the last resort when nothing else identifies a field."""
+
+    kind: Literal["region"] = "region"
+    x: int = Field(ge=0)
+    y: int = Field(ge=0)
+    width: int = Field(gt=0)
+    height: int = Field(gt=0)
+
+    def describe(self) -> str:
+        return f"region=({self.x},{self.y},{self.width}x{self.height})"
+
+
+Locator = Annotated[
+    DataTestIdLocator
+    | RoleLocator
+    | LabelLocator
+    | PlaceholderLocator
+    | TextLocator
+    | CssLocator
+    | XPathLocator
+    | OcrAnchorLocator
+    | ImageLocator
+    | RegionLocator,
+    Field(discriminator="kind"),
+]
+WEB_KINDS = frozenset({"test_id", "role", "label", "placeholder", "text", "css", "xpath"})
+DESKTOP_KINDS = frozenset({"ocr_anchor", "image", "region"})
+
+
+@dataclass(frozen=True)
+class Element:
+    """One element a driver found: where it is on the screenshot and the driver's own handle to it."""
+
+    box: Box | None
+    handle: Any
+
+
+@dataclass(frozen=True)
+class Located:
+    """The element a ranked locator list resolved to; rank 0 is the first choice, anything else is drift."""
+
+    element: Element
+    rank: int
+    locator: Locator
+
+    @property
+    def drifted(self) -> bool:
+        return self.rank > 0
+
+
+class ElementFinder(Protocol):
+    """What `locate` needs from a driver: every element one locator matches, optionally inside another."""
+
+    async def find_all(self, locator: Locator, within: Element | None = None) -> list[Element]: ...
+
+
+def describe_all(locators: Sequence[Locator]) -> str:
+    return "; ".join(f"#{rank} {locator.describe()}" for rank, locator in enumerate(locators))
+
+
+async def locate(
+    finder: ElementFinder,
+    locators: Sequence[Locator],
+    *,
+    screen: str | None = None,
+    field: str | None = None,
+    within: Element | None = None,
+) -> Located:
+    """Try each locator in order; the first that matches exactly one element wins.
+
+    Raises ElementNotFound when nothing matched, AmbiguousElement when the only matches were multiple.
+    """
+    ambiguous: list[str] = []
+    for rank, locator in enumerate(locators):
+        found = await finder.find_all(locator, within)
+        if len(found) == 1:
+            return Located(element=found[0], rank=rank, locator=locator)
+        if len(found) > 1:
+            ambiguous.append(f"#{rank} matched {len(found)}")
+    tried = describe_all(locators)
+    what = f"field {field!r}" if field else "element"
+    if ambiguous:
+        raise AmbiguousElement(
+            f"{what} is ambiguous: {', '.join(ambiguous)}; no locator matched exactly once",
+            screen=screen,
+            locator=tried,
+        )
+    raise ElementNotFound(f"{what} not found by any locator", screen=screen, locator=tried)

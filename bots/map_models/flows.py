@@ -1,0 +1,151 @@
+"""The `flows` section: one flow per `Type.interaction`, made of a small declarative step vocabulary.
+
+Steps (each a one-key mapping, plus an optional `only_if`):
+    goto: PATH            navigate (web) to a URL relative to the source's url; `{param.x}` etc. are filled in
+    expect: SCREEN(S)     wait until one of these screens is recognised (an error screen raises its typed error)
+    click: TARGET         click an action or field of the current screen, optionally answering a dialog
+    fill: FIELDS          type values: a list of field names (values from the resource being written) or a
+                          mapping field -> template
+    read: FIELDS          read fields of the current screen into a named record
+    read_table: TABLE     read a table's rows (following its next-page action) into a named list of records
+    for_each: ROWS        run steps once per row read earlier; `open` clicks the row's open column first
+    emit: RECORD          hand a record (or every row of a list) to bindings that turn it into FHIR resources
+Templates are `{scope.name}` with scopes `param`, `value` (legacy values being written), `resource` (FHIR path
+into the resource being written), and every record or row read so far.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Discriminator, Field, Tag, model_validator
+
+from bots.map_models.base import MapModel
+
+STEP_KINDS = ("goto", "expect", "click", "fill", "read", "read_table", "for_each", "emit")
+
+
+class StepBase(MapModel):
+    only_if: dict[str, list[str]] | None = Field(
+        default=None, description="run only if each named param is absent or one of the values"
+    )
+
+
+class GotoStep(StepBase):
+    goto: str
+
+
+class ExpectStep(StepBase):
+    expect: list[str] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def single_screen(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("expect"), str):
+            return {**data, "expect": [data["expect"]]}
+        return data
+
+
+class ClickStep(StepBase):
+    click: str
+    dialog: Literal["accept", "dismiss"] | None = None
+
+
+class FillStep(StepBase):
+    fill: list[str] | dict[str, str]
+
+
+class ReadStep(StepBase):
+    read: list[str] | Literal["all"] = "all"
+    into: str
+
+
+class ReadTableStep(StepBase):
+    read_table: str
+    into: str
+    pages: Literal["all", "cursor", "first"] = "all"
+    max_pages: int = Field(default=50, ge=1)
+
+
+class ForEachStep(StepBase):
+    for_each: str
+    open: bool = False
+    back: str | None = Field(default=None, description="screen to return to after each row, by going back")
+    steps: list[Step] = Field(min_length=1)
+
+
+class EmitStep(StepBase):
+    emit: str
+    bindings: list[str] = Field(min_length=1)
+    extra: dict[str, str] = Field(default_factory=dict, description="extra record fields from templates")
+
+
+def step_kind(data: Any) -> str | None:
+    if isinstance(data, dict):
+        kinds = [kind for kind in STEP_KINDS if kind in data]
+        return kinds[0] if len(kinds) == 1 else None
+    for kind in STEP_KINDS:
+        if hasattr(data, kind):
+            return kind
+    return None
+
+
+Step = Annotated[
+    Annotated[GotoStep, Tag("goto")]
+    | Annotated[ExpectStep, Tag("expect")]
+    | Annotated[ClickStep, Tag("click")]
+    | Annotated[FillStep, Tag("fill")]
+    | Annotated[ReadStep, Tag("read")]
+    | Annotated[ReadTableStep, Tag("read_table")]
+    | Annotated[ForEachStep, Tag("for_each")]
+    | Annotated[EmitStep, Tag("emit")],
+    Discriminator(
+        step_kind,
+        custom_error_type="unknown_step",
+        custom_error_message=f"a step must have exactly one of: {', '.join(STEP_KINDS)}",
+    ),
+]
+
+
+class SearchParam(MapModel):
+    """A search parameter a flow takes, and how its FHIR value becomes the legacy value it is typed as."""
+
+    type: Literal["string", "token", "date", "reference"] = "string"
+    binding: str | None = None
+    field: str | None = Field(default=None, description="the legacy field whose binding rule converts the value")
+    required: bool = False
+
+    @model_validator(mode="after")
+    def binding_with_field(self) -> SearchParam:
+        if (self.binding is None) != (self.field is None):
+            raise ValueError("`binding` and `field` go together")
+        return self
+
+
+class ProbeSpec(MapModel):
+    """Check-before-write: a search whose results, compared on `match`, reveal an existing record."""
+
+    flow: str
+    params: dict[str, str] = Field(min_length=1, description="search param -> template")
+    match: list[str] = Field(min_length=1, description="legacy fields that must all equal to count as existing")
+
+
+class VerifySpec(MapModel):
+    """Verify-after-write: run a flow, find the written record among what it emits, compare field by field."""
+
+    flow: str
+    params: dict[str, str] = Field(default_factory=dict)
+    key: list[str] = Field(default_factory=list, description="fields that pick the record among several")
+
+
+class Flow(MapModel):
+    params: dict[str, SearchParam] = Field(default_factory=dict)
+    id: str | None = Field(default=None, description="read flows: template that splits an id into params")
+    binding: str | None = Field(default=None, description="write flows: binding from the resource to fields")
+    find_existing: list[ProbeSpec] = Field(default_factory=list)
+    verify: VerifySpec | None = None
+    result_id: str | None = Field(default=None, description="write flows: template of the written record's id")
+    steps: list[Step] = Field(min_length=1)
+
+
+ForEachStep.model_rebuild()

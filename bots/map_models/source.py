@@ -1,0 +1,58 @@
+"""The `source` section of a screen map: how to reach a legacy EHR, log in, and how far to trust it."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from bots.map_models.base import MapModel
+
+
+class Credential(MapModel):
+    """A credential by NAME: the value comes from this environment variable or the configured secrets file."""
+
+    env: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
+    secret: bool = True
+
+
+class LoginSpec(MapModel):
+    """How to log in: go to `path`, fill fields from credentials, submit, and expect a screen."""
+
+    screen: str
+    path: str | None = None
+    fields: dict[str, str] = Field(description="login-screen field -> credential name")
+    submit: str = Field(description="action on the login screen that submits it")
+    success: list[str] = Field(min_length=1, description="screens any of which means the login worked")
+
+
+class Timeouts(MapModel):
+    """Upper bounds for every wait; nothing waits longer."""
+
+    navigation_seconds: float = Field(default=15, gt=0)
+    screen_seconds: float = Field(default=10, gt=0)
+    element_seconds: float = Field(default=5, gt=0)
+    login_seconds: float = Field(default=20, gt=0)
+
+
+class Source(MapModel):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    driver: Literal["web", "desktop"]
+    url: str | None = None
+    launch: list[str] | None = None
+    credentials: dict[str, Credential] = Field(default_factory=dict)
+    login: LoginSpec | None = None
+    seat_limit: int = Field(default=1, ge=1)
+    host_resolver_exclusions: list[str] = Field(default_factory=list)
+    timeouts: Timeouts = Field(default_factory=Timeouts)
+    ui_versions: list[int] = Field(default_factory=lambda: [1], min_length=1)
+    hooks: str | None = None
+
+    @model_validator(mode="after")
+    def reachable(self) -> Source:
+        if self.driver == "web" and not self.url:
+            raise ValueError("a web source needs `url`")
+        if self.driver == "desktop" and not self.launch:
+            raise ValueError("a desktop source needs `launch` (the command that starts the application)")
+        return self
