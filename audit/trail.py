@@ -1,0 +1,153 @@
+"""The audit trail: one object that writes runs, steps and views into the chain and its encrypted screenshots."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from audit import chain
+from audit.blobstore import ScreenshotStore
+from audit.chain import ChainEntry, RecordKind
+from audit.keys import KeyRing
+from audit.records import RunStart, StepView, result_payload, run_payload, step_payload, step_view
+from audit.schema import ChainRecord, Run, as_utc, open_engine
+from audit.settings import AuditSettings
+from bots.observer import RunResult, StepOutcome, StepRecord
+
+TrailItem = RunStart | StepRecord | RunResult
+
+
+class AuditTrail:
+    """Writes (usually through a TrailWriter) and reads the trail; every read meant for a person is recorded."""
+
+    def __init__(self, engine: Engine, screenshots: ScreenshotStore) -> None:
+        self.engine = engine
+        self.screenshots = screenshots
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        with self.session() as session:
+            chain.ensure_head(session)
+
+    @classmethod
+    def open(cls, settings: AuditSettings, data_dir: Path) -> AuditTrail:
+        directory = settings.resolved_directory(data_dir)
+        directory.mkdir(parents=True, exist_ok=True)
+        keys = KeyRing.load(settings.resolved_key_file(data_dir), settings.key_env)
+        engine = open_engine(settings.resolved_database_url(data_dir))
+        return cls(engine, ScreenshotStore(directory / "screenshots", keys))
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in one transaction, committed on success."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def write(self, items: Sequence[TrailItem]) -> list[ChainRecord]:
+        """Store screenshots, then append every item to the chain and the run index in one transaction."""
+        entries: list[ChainEntry] = []
+        for item in items:
+            if isinstance(item, RunStart):
+                entries.append(ChainEntry(RecordKind.RUN_STARTED, item.info.run_id, run_payload(item)))
+            elif isinstance(item, StepRecord):
+                digest = self.screenshots.put(item.screenshot_png) if item.screenshot_png is not None else None
+                entries.append(ChainEntry(RecordKind.STEP, item.run_id, step_payload(item), digest))
+            else:
+                entries.append(ChainEntry(RecordKind.RUN_FINISHED, item.run_id, result_payload(item)))
+        with self.session() as session:
+            records = chain.append(session, entries)
+            for item in items:
+                _index(session, item)
+        return records
+
+    def record_view(self, viewer: str, run_ids: Sequence[str], via: str) -> ChainRecord:
+        """Record that `viewer` looked at `run_ids` (console page, export, FHIR query) in the chain itself."""
+        run_key = run_ids[0] if len(run_ids) == 1 else "*"
+        entry = ChainEntry(RecordKind.VIEW, run_key, {"viewer": viewer, "via": via, "run_ids": list(run_ids)})
+        with self.session() as session:
+            return chain.append(session, [entry])[0]
+
+    def run(self, run_id: str) -> Run | None:
+        with self.session() as session:
+            return session.get(Run, run_id)
+
+    def run_records(self, run_id: str) -> list[ChainRecord]:
+        """The chain records of a run (start, steps, end, views) in chain order."""
+        with self.session() as session:
+            query = select(ChainRecord).where(ChainRecord.run_id == run_id).order_by(ChainRecord.seq)
+            return list(session.scalars(query))
+
+    def steps(self, run_id: str) -> list[StepView]:
+        return [
+            step_view(record.seq, record.record_hash, record.screenshot_sha256, _payload(record))
+            for record in self.run_records(run_id)
+            if record.kind == RecordKind.STEP
+        ]
+
+    def step(self, run_id: str, seq: int) -> StepView | None:
+        with self.session() as session:
+            record = session.get(ChainRecord, seq)
+        if record is None or record.run_id != run_id or record.kind != RecordKind.STEP:
+            return None
+        return step_view(record.seq, record.record_hash, record.screenshot_sha256, _payload(record))
+
+
+def _payload(record: ChainRecord) -> dict[str, Any] | None:
+    return None if record.payload is None else dict(json.loads(record.payload))
+
+
+WRITE_INTERACTIONS = ("create", "update")
+
+
+def _index(session: Session, item: TrailItem) -> None:
+    if isinstance(item, RunStart):
+        info = item.info
+        session.add(
+            Run(
+                run_id=info.run_id,
+                source=info.source,
+                interaction=info.interaction,
+                kind=str(info.kind),
+                resource_type=info.resource_type,
+                resource_id=info.resource_id,
+                patient_id=info.patient_id,
+                client_id=info.client_id,
+                scopes=" ".join(info.scopes),
+                job_id=info.job_id,
+                request_summary=info.request_summary,
+                started_at=as_utc(item.started_at),
+                step_count=0,
+                failed_steps=0,
+                drift=False,
+                step_ms_total=0.0,
+            )
+        )
+        session.flush()
+        return
+    run = session.get(Run, item.run_id)
+    if run is None:
+        return
+    if isinstance(item, StepRecord):
+        run.step_count += 1
+        run.failed_steps += 1 if item.outcome == StepOutcome.FAILED else 0
+        run.drift = run.drift or item.outcome == StepOutcome.DRIFT
+        run.step_ms_total += item.duration_ms
+        return
+    run.finished_at = as_utc(item.finished_at)
+    run.succeeded = item.succeeded
+    run.error_kind = item.error.kind if item.error else None
+    run.error_message = item.error.message if item.error else None
+    run.response_summary = item.response_summary
+    if item.resource_type and item.resource_id and run.interaction.rsplit(".", 1)[-1] in WRITE_INTERACTIONS:
+        run.written_resource_type = item.resource_type
+        run.written_resource_id = item.resource_id
+    elif item.resource_type and item.resource_id and run.resource_id is None:
+        run.resource_type = item.resource_type
+        run.resource_id = item.resource_id
