@@ -1,0 +1,1 @@
+"""Drivers that let the engine see and act on a legacy EHR's user interface (web, desktop, virtual displays)."""
