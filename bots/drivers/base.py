@@ -1,0 +1,84 @@
+"""The one Driver protocol every way of operating a legacy UI implements: a web browser or a desktop's pixels.
+
+The engine only ever talks to a `Driver`. Everything here must be possible for a driver that sees nothing but a
+screenshot and can only move the mouse and press keys:
+
+- `signals()`: what identifies the current screen. A web driver knows the URL and title; a desktop driver knows
+  the window title and leaves `url` None. `loading` says the UI is visibly busy (a page still loading).
+- `has_text(text)`: whether a text is visible (web: the DOM; desktop: OCR of the window).
+- `find_all(locator, within)`: every element one locator matches (web kinds or desktop kinds; a driver raises
+  `ConfigurationError` for kinds it cannot handle). `bots.locators.locate` ranks fallbacks on top of this.
+- `read(element, how)`: the text of an element (`how` is a field's `read`: auto, text, value, attribute:NAME;
+  desktop drivers treat everything as `text` and report OCR confidence).
+- `type_text(element, text, multiline)`: enter text LITERALLY, replacing what the field held. Callers have already
+  checked `bots.literal_text.check_literal`; a driver must still never let a character act as a key.
+- `click(element, dialog)`: click; if `dialog` is given, the confirm dialog the click raises is answered so.
+- `select_option(element, label)` and `set_checked(element, checked)`: choose in a list, tick a box.
+- `screenshot()`: PNG bytes of what the user would see, for the audit trail.
+
+Sessions: `start(state)` opens one session (a browser context, an application window) optionally restoring saved
+login state; `saved_state()` returns state worth reusing (web: cookies) or None; `stop()` closes it and never
+raises. All waits inside a driver are bounded by the timeouts it was built with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from bots.locators import Element, Locator
+
+DialogAnswer = Literal["accept", "dismiss"]
+
+
+@dataclass(frozen=True)
+class ScreenSignals:
+    """What a driver can tell about the current screen without looking for anything in particular."""
+
+    url: str | None
+    title: str | None
+    loading: bool = False
+    http_status: int | None = None
+
+
+@dataclass(frozen=True)
+class FieldText:
+    """A value read from the screen; `confidence` is OCR's (0-100) and None when the text came from the DOM."""
+
+    text: str
+    confidence: float | None = None
+
+
+@runtime_checkable
+class Driver(Protocol):
+    """One session of operating a legacy UI."""
+
+    kind: str
+
+    async def start(self, state: dict[str, Any] | None = None) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def saved_state(self) -> dict[str, Any] | None: ...
+
+    async def goto(self, address: str) -> None: ...
+
+    async def go_back(self) -> None: ...
+
+    async def signals(self) -> ScreenSignals: ...
+
+    async def has_text(self, text: str) -> bool: ...
+
+    async def find_all(self, locator: Locator, within: Element | None = None) -> list[Element]: ...
+
+    async def read(self, element: Element, how: str = "auto") -> FieldText: ...
+
+    async def type_text(self, element: Element, text: str, *, multiline: bool = False) -> None: ...
+
+    async def click(self, element: Element, *, dialog: DialogAnswer | None = None) -> None: ...
+
+    async def select_option(self, element: Element, label: str) -> None: ...
+
+    async def set_checked(self, element: Element, checked: bool) -> None: ...
+
+    async def screenshot(self) -> bytes: ...

@@ -1,0 +1,226 @@
+"""The web driver: one Playwright browser context per session over Debian's Chromium.
+
+Typing is literal (`fill` sets the value; no character is ever sent as a key press). Dialogs raised by a click are
+answered as the step says and any other dialog is dismissed; their messages are kept for the engine (they are
+how legacy web apps report validation errors). Every wait is bounded by the source's timeouts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urljoin
+
+from playwright.async_api import BrowserContext, Dialog, Frame, Page, Response
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Locator as PlaywrightLocator
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+from bots.drivers.base import DialogAnswer, FieldText, ScreenSignals
+from bots.drivers.browser import BrowserHost, LaunchOptions
+from bots.errors import ConfigurationError, LegacyUnreachable, StepTimeout
+from bots.locators import (
+    CssLocator,
+    DataTestIdLocator,
+    Element,
+    FrameRef,
+    LabelLocator,
+    Locator,
+    PlaceholderLocator,
+    RoleLocator,
+    TextLocator,
+    WebLocator,
+    XPathLocator,
+)
+from bots.map_models import Timeouts
+from bots.observer import Box
+
+READ_ELEMENT = """el => {
+  if (el.tagName === 'INPUT') {
+    if (el.type === 'checkbox' || el.type === 'radio') return el.checked ? 'true' : 'false';
+    return el.value;
+  }
+  if (el.tagName === 'TEXTAREA') return el.value;
+  if (el.tagName === 'SELECT') { const o = el.options[el.selectedIndex]; return o ? o.text : ''; }
+  return el.innerText;
+}"""
+PAGE_STATE = "() => [document.title, document.readyState]"
+VISIBLE_TEXT = "text => !!document.body && document.body.innerText.includes(text)"
+
+Scope = Page | Frame | PlaywrightLocator
+
+
+class WebDriver:
+    """One web session: a browser context and its page."""
+
+    kind = "web"
+
+    def __init__(self, host: BrowserHost, options: LaunchOptions, base_url: str, timeouts: Timeouts) -> None:
+        self._host = host
+        self._options = options
+        self._base_url = base_url.rstrip("/") + "/"
+        self._timeouts = timeouts
+        self._context: BrowserContext | None = None
+        self._page: Page | None = None
+        self._dialog_answer: DialogAnswer | None = None
+        self._http_status: int | None = None
+        self.dialog_messages: list[str] = []
+
+    @property
+    def page(self) -> Page:
+        if self._page is None:
+            raise ConfigurationError("the web session is not started")
+        return self._page
+
+    async def start(self, state: dict[str, Any] | None = None) -> None:
+        browser = await self._host.browser(self._options)
+        self._context = await browser.new_context(
+            storage_state=state,  # type: ignore[arg-type]
+            viewport={"width": 1280, "height": 800},
+        )
+        page = await self._context.new_page()
+        page.set_default_timeout(self._timeouts.element_seconds * 1000)
+        page.set_default_navigation_timeout(self._timeouts.navigation_seconds * 1000)
+        page.on("dialog", self._on_dialog)
+        page.on("response", self._on_response)
+        self._page = page
+
+    async def stop(self) -> None:
+        context, self._context, self._page = self._context, None, None
+        if context is not None:
+            try:
+                await context.close()
+            except PlaywrightError:
+                return
+
+    async def saved_state(self) -> dict[str, Any] | None:
+        if self._context is None:
+            return None
+        return dict(await self._context.storage_state())
+
+    async def _on_dialog(self, dialog: Dialog) -> None:
+        answer, self._dialog_answer = self._dialog_answer, None
+        self.dialog_messages.append(dialog.message)
+        if answer == "accept":
+            await dialog.accept()
+        else:
+            await dialog.dismiss()
+
+    def _on_response(self, response: Response) -> None:
+        if response.request.is_navigation_request() and response.frame.parent_frame is None:
+            self._http_status = response.status
+
+    async def goto(self, address: str) -> None:
+        url = address if "://" in address else urljoin(self._base_url, address.lstrip("/"))
+        try:
+            await self.page.goto(url, wait_until="domcontentloaded")
+        except PlaywrightTimeout:
+            raise StepTimeout(f"page did not load within {self._timeouts.navigation_seconds} s", step="goto") from None
+        except PlaywrightError as error:
+            reason = error.message.split()[0] if error.message else "navigation failed"
+            raise LegacyUnreachable(f"cannot reach the legacy system ({reason})", step="goto") from None
+
+    async def go_back(self) -> None:
+        try:
+            await self.page.go_back(wait_until="domcontentloaded")
+        except PlaywrightTimeout:
+            raise StepTimeout("going back did not finish in time", step="back") from None
+
+    async def signals(self) -> ScreenSignals:
+        page = self.page
+        try:
+            title, ready_state = await page.evaluate(PAGE_STATE)
+        except PlaywrightError:
+            return ScreenSignals(url=page.url, title=None, loading=True, http_status=self._http_status)
+        return ScreenSignals(url=page.url, title=title, loading=ready_state == "loading", http_status=self._http_status)
+
+    async def has_text(self, text: str) -> bool:
+        for frame in self.page.frames:
+            try:
+                if await frame.evaluate(VISIBLE_TEXT, text):
+                    return True
+            except PlaywrightError:
+                continue
+        return False
+
+    def _scope(self, locator: WebLocator, within: Element | None) -> Scope | None:
+        if within is not None:
+            handle: PlaywrightLocator = within.handle
+            return handle
+        if locator.frame is None:
+            return self.page
+        return self._frame(locator.frame)
+
+    def _frame(self, ref: FrameRef) -> Frame | None:
+        for frame in self.page.frames:
+            if ref.name is not None and frame.name == ref.name:
+                return frame
+            if ref.url is not None and ref.url in frame.url:
+                return frame
+        return None
+
+    def _query(self, scope: Scope, locator: Locator) -> PlaywrightLocator:
+        if isinstance(locator, DataTestIdLocator):
+            return scope.get_by_test_id(locator.value)
+        if isinstance(locator, RoleLocator):
+            return scope.get_by_role(locator.role, name=locator.name, exact=locator.exact)  # type: ignore[arg-type]
+        if isinstance(locator, LabelLocator):
+            return scope.get_by_label(locator.text, exact=locator.exact)
+        if isinstance(locator, PlaceholderLocator):
+            return scope.get_by_placeholder(locator.text, exact=locator.exact)
+        if isinstance(locator, TextLocator):
+            return scope.get_by_text(locator.text, exact=locator.exact)
+        if isinstance(locator, CssLocator):
+            return scope.locator(locator.selector)
+        if isinstance(locator, XPathLocator):
+            return scope.locator(f"xpath={locator.expression}")
+        raise ConfigurationError(f"the web driver cannot find {locator.kind} locators")
+
+    async def find_all(self, locator: Locator, within: Element | None = None) -> list[Element]:
+        if not isinstance(locator, WebLocator):
+            raise ConfigurationError(f"the web driver cannot find {locator.kind} locators")
+        scope = self._scope(locator, within)
+        if scope is None:
+            return []
+        query = self._query(scope, locator)
+        try:
+            count = await query.count()
+            if count == 1:
+                box = await query.bounding_box()
+                found = Box(int(box["x"]), int(box["y"]), int(box["width"]), int(box["height"])) if box else None
+                return [Element(box=found, handle=query)]
+        except PlaywrightError:
+            return []
+        return [Element(box=None, handle=query.nth(index)) for index in range(count)]
+
+    async def read(self, element: Element, how: str = "auto") -> FieldText:
+        handle: PlaywrightLocator = element.handle
+        if how == "text":
+            return FieldText(await handle.inner_text())
+        if how == "value":
+            return FieldText(await handle.input_value())
+        if how.startswith("attribute:"):
+            return FieldText(await handle.get_attribute(how.removeprefix("attribute:")) or "")
+        return FieldText(str(await handle.evaluate(READ_ELEMENT)))
+
+    async def type_text(self, element: Element, text: str, *, multiline: bool = False) -> None:
+        handle: PlaywrightLocator = element.handle
+        await handle.fill(text)
+
+    async def click(self, element: Element, *, dialog: DialogAnswer | None = None) -> None:
+        handle: PlaywrightLocator = element.handle
+        self._dialog_answer = dialog
+        try:
+            await handle.click()
+        except PlaywrightTimeout:
+            raise StepTimeout("element could not be clicked in time", step="click") from None
+
+    async def select_option(self, element: Element, label: str) -> None:
+        handle: PlaywrightLocator = element.handle
+        await handle.select_option(label=label)
+
+    async def set_checked(self, element: Element, checked: bool) -> None:
+        handle: PlaywrightLocator = element.handle
+        await handle.set_checked(checked)
+
+    async def screenshot(self) -> bytes:
+        return await self.page.screenshot(type="png")
