@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from practice_ehrs.clinical_data import reset_database
+from practice_ehrs.legacy_web.server import web_command
 from retrofhir.config import load_settings
 
 
@@ -28,3 +29,6 @@ def reset(which: str) -> None:
     for path in paths:
         reset_database(path)
         click.echo(f"reset {path}")
+
+
+practice.add_command(web_command)
