@@ -17,6 +17,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from audit.settings import AuditSettings
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -67,6 +69,7 @@ class Settings(BaseSettings):
     practice_web: PracticeWebSettings = Field(default_factory=PracticeWebSettings)
     practice_desktop: PracticeDesktopSettings = Field(default_factory=PracticeDesktopSettings)
     browser: BrowserSettings = Field(default_factory=BrowserSettings)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
 
     @classmethod
     def settings_customise_sources(
