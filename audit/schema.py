@@ -78,6 +78,7 @@ class Run(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     succeeded: Mapped[bool | None] = mapped_column(Boolean)
+    outcome_code: Mapped[str | None] = mapped_column(String(2))
     error_kind: Mapped[str | None] = mapped_column(String(64))
     error_message: Mapped[str | None] = mapped_column(Text)
     response_summary: Mapped[str | None] = mapped_column(Text)

@@ -15,6 +15,7 @@ from audit import chain
 from audit.blobstore import ScreenshotStore
 from audit.chain import ChainEntry, RecordKind
 from audit.keys import KeyRing
+from audit.outcome import outcome_code
 from audit.records import RunStart, StepView, result_payload, run_payload, step_payload, step_view
 from audit.schema import ChainRecord, Run, as_utc, open_engine
 from audit.settings import AuditSettings
@@ -142,6 +143,7 @@ def _index(session: Session, item: TrailItem) -> None:
         return
     run.finished_at = as_utc(item.finished_at)
     run.succeeded = item.succeeded
+    run.outcome_code = outcome_code(item.succeeded, item.error.kind if item.error else None)
     run.error_kind = item.error.kind if item.error else None
     run.error_message = item.error.message if item.error else None
     run.response_summary = item.response_summary

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from audit.cli import audit
 from practice_ehrs.cli import practice
 
 
@@ -13,3 +14,4 @@ def main() -> None:
 
 
 main.add_command(practice)
+main.add_command(audit)

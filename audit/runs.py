@@ -1,0 +1,89 @@
+"""Finding runs: the filters the console and the FHIR searches share, with paging."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, or_, select
+
+from audit.schema import Run
+from audit.trail import AuditTrail
+
+
+@dataclass(frozen=True)
+class RunFilter:
+    """Every field narrows the list; None means no narrowing. `date_*` bound the run's start, end exclusive."""
+
+    date_from: datetime | None = None
+    date_to: datetime | None = None
+    source: str | None = None
+    patient: str | None = None
+    client: str | None = None
+    interaction: str | None = None
+    outcome: str | None = None
+    drift: bool | None = None
+    written_target: str | None = None
+
+
+@dataclass(frozen=True)
+class RunPage:
+    runs: list[Run]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.runs) < self.total
+
+    @property
+    def has_previous(self) -> bool:
+        return self.offset > 0
+
+
+def _where(query: Select[tuple[Run]], wanted: RunFilter) -> Select[tuple[Run]]:
+    if wanted.date_from is not None:
+        query = query.where(Run.started_at >= wanted.date_from)
+    if wanted.date_to is not None:
+        query = query.where(Run.started_at < wanted.date_to)
+    if wanted.source:
+        query = query.where(Run.source == wanted.source)
+    if wanted.patient:
+        query = query.where(Run.patient_id == wanted.patient.removeprefix("Patient/"))
+    if wanted.client:
+        query = query.where(Run.client_id == wanted.client)
+    if wanted.interaction:
+        # "read" matches every "<Type>.read"; "Patient.read" matches exactly.
+        query = query.where(
+            or_(Run.interaction == wanted.interaction, Run.interaction.endswith(f".{wanted.interaction}"))
+        )
+    if wanted.outcome is not None:
+        if wanted.outcome == "":
+            query = query.where(Run.outcome_code.is_(None))
+        else:
+            query = query.where(Run.outcome_code == wanted.outcome)
+    if wanted.drift is not None:
+        query = query.where(Run.drift.is_(wanted.drift))
+    if wanted.written_target:
+        resource_type, _, resource_id = wanted.written_target.partition("/")
+        query = query.where(Run.written_resource_type == resource_type, Run.written_resource_id == resource_id)
+    return query
+
+
+def list_runs(trail: AuditTrail, wanted: RunFilter, offset: int = 0, limit: int = 25) -> RunPage:
+    """Runs matching `wanted`, newest first."""
+    with trail.session() as session:
+        total = session.scalar(_where(select(Run), wanted).with_only_columns(func.count())) or 0
+        query = _where(select(Run), wanted).order_by(Run.started_at.desc(), Run.run_id).offset(offset).limit(limit)
+        return RunPage(list(session.scalars(query)), total, offset, limit)
+
+
+def distinct_values(trail: AuditTrail) -> dict[str, list[str]]:
+    """Values seen for the filter drop-downs: sources, clients, interactions."""
+    with trail.session() as session:
+        return {
+            "source": sorted(session.scalars(select(Run.source).distinct())),
+            "client": sorted(value for value in session.scalars(select(Run.client_id).distinct()) if value),
+            "interaction": sorted(session.scalars(select(Run.interaction).distinct())),
+        }
