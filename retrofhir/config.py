@@ -18,6 +18,7 @@ from pydantic_settings import (
 )
 
 from audit.settings import AuditSettings
+from scheduler.settings import SchedulerSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,6 +71,7 @@ class Settings(BaseSettings):
     practice_desktop: PracticeDesktopSettings = Field(default_factory=PracticeDesktopSettings)
     browser: BrowserSettings = Field(default_factory=BrowserSettings)
     audit: AuditSettings = Field(default_factory=AuditSettings)
+    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
 
     @classmethod
     def settings_customise_sources(
