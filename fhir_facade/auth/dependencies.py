@@ -1,0 +1,83 @@
+"""Reusable FastAPI dependencies for SMART-protected routes: who is calling, and may they do this.
+
+Any app (the facade, the audit console) that sets `app.state.token_service` to a TokenService can use them:
+
+    @router.get("/audit/runs", dependencies=[Depends(require_role("auditor"))])
+    @router.get("/x/{resource_type}", dependencies=[Depends(require_scope("Patient", "r"))])
+    def handler(principal: Principal = Depends(authenticated)) -> ...
+
+Failures are FhirErrors: 401 + `WWW-Authenticate: Bearer ...` for a missing or bad token, 403 for too few scopes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import Request
+
+from fhir_facade.auth.scopes import INTERACTION_PERMISSION
+from fhir_facade.auth.tokens import InvalidAccessToken, Principal, TokenService
+from fhir_facade.outcomes import FhirError, IssueCode
+from fhir_facade.provider import Interaction
+
+REALM = "retrofhir"
+
+
+def _unauthorized(diagnostics: str, error: str | None = None) -> FhirError:
+    challenge = f'Bearer realm="{REALM}"'
+    if error:
+        challenge += f', error="{error}", error_description="{diagnostics}"'
+    return FhirError(401, IssueCode.LOGIN, diagnostics, headers={"WWW-Authenticate": challenge})
+
+
+def authenticated(request: Request) -> Principal:
+    """The caller's Principal from `Authorization: Bearer <token>`; 401 when absent or invalid."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _unauthorized("a bearer access token is required (SMART Backend Services)")
+    service: TokenService = request.app.state.token_service
+    try:
+        principal = service.verify_access_token(token.strip())
+    except InvalidAccessToken:
+        raise _unauthorized("the access token is invalid or expired", "invalid_token") from None
+    request.state.principal = principal
+    return principal
+
+
+def _forbidden(diagnostics: str) -> FhirError:
+    return FhirError(403, IssueCode.FORBIDDEN, diagnostics)
+
+
+def require_role(role: str) -> Callable[[Request], Principal]:
+    """A dependency allowing only tokens that carry the role scope `role` (e.g. `auditor`)."""
+
+    def dependency(request: Request) -> Principal:
+        principal = authenticated(request)
+        if not principal.scopes.has_role(role):
+            raise _forbidden(f"this requires the {role!r} scope")
+        return principal
+
+    return dependency
+
+
+def require_scope(resource_type: str, permission: str) -> Callable[[Request], Principal]:
+    """A dependency allowing only tokens whose system scopes grant `permission` (c r u d s) on `resource_type`."""
+
+    def dependency(request: Request) -> Principal:
+        principal = authenticated(request)
+        if not principal.scopes.allows(resource_type, permission):
+            raise _forbidden(f"the token's scopes do not allow {permission!r} on {resource_type}")
+        return principal
+
+    return dependency
+
+
+def require_interaction(interaction: Interaction) -> Callable[[Request], Principal]:
+    """For FHIR routes: the scope letter `interaction` needs, on the route's `{resource_type}` path parameter."""
+    permission = INTERACTION_PERMISSION[interaction]
+
+    def dependency(request: Request) -> Principal:
+        return require_scope(request.path_params["resource_type"], permission)(request)
+
+    return dependency

@@ -1,0 +1,63 @@
+"""Read-side FHIR routes: metadata, per-source SMART discovery, read and vread. Nothing resource-specific."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+
+from fhir_facade.auth.dependencies import require_interaction
+from fhir_facade.auth.routes import smart_configuration
+from fhir_facade.capability import capability_statement
+from fhir_facade.formats import FhirResponse, check_accept, fhir_response
+from fhir_facade.provider import Interaction
+from fhir_facade.routes.context import facade_context
+from fhir_facade.routes.headers import freshness, resource_headers
+from fhir_facade.store import format_instant
+
+router = APIRouter(tags=["FHIR"])
+
+
+@router.get("/fhir/{source}/metadata", summary="CapabilityStatement of a source (anonymous)")
+async def metadata(source: str, request: Request) -> FhirResponse:
+    check_accept(request)
+    context = facade_context(request)
+    service = context.service(source)
+    token_url = request.app.state.token_service.token_url
+    statement = capability_statement(
+        service.provider.capabilities, context.base_url(source), token_url, format_instant(context.started_at)
+    )
+    return fhir_response(statement)
+
+
+@router.get("/fhir/{source}/.well-known/smart-configuration", summary="SMART configuration of a source base")
+async def source_smart_configuration(source: str, request: Request) -> JSONResponse:
+    facade_context(request).service(source)
+    return JSONResponse(smart_configuration(request.app.state.token_service))
+
+
+@router.get(
+    "/fhir/{source}/{resource_type}/{logical_id}",
+    summary="read",
+    dependencies=[Depends(require_interaction(Interaction.READ))],
+)
+async def read(source: str, resource_type: str, logical_id: str, request: Request) -> FhirResponse:
+    check_accept(request)
+    context = facade_context(request)
+    service = context.service(source)
+    service.capability(resource_type, Interaction.READ)
+    stored = await service.read(resource_type, logical_id, freshness(request))
+    return fhir_response(stored.resource(), headers=resource_headers(stored, context.base_url(source)))
+
+
+@router.get(
+    "/fhir/{source}/{resource_type}/{logical_id}/_history/{version_id}",
+    summary="vread",
+    dependencies=[Depends(require_interaction(Interaction.VREAD))],
+)
+async def vread(source: str, resource_type: str, logical_id: str, version_id: str, request: Request) -> FhirResponse:
+    check_accept(request)
+    context = facade_context(request)
+    service = context.service(source)
+    service.capability(resource_type, Interaction.VREAD)
+    stored = await service.vread(resource_type, logical_id, version_id)
+    return fhir_response(stored.resource(), headers=resource_headers(stored, context.base_url(source)))

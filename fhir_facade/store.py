@@ -1,0 +1,209 @@
+"""The local store: what bots read, versioned, keyed by stable logical ids mapped to legacy keys.
+
+SQLAlchemy 2 (async) so the same code runs on SQLite (embedded default) and PostgreSQL (shared by many
+workers). `last_updated` is when a bot saw the record; the version only moves when the content changes.
+The store also remembers used client-assertion ids so a replayed assertion is refused in every process.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import DateTime, Integer, String, Text, delete
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from fhir_facade.provider import JsonObject, ProvidedResource
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class _CurrentRow(_Base):
+    __tablename__ = "fhir_resources"
+    source: Mapped[str] = mapped_column(String(64), primary_key=True)
+    resource_type: Mapped[str] = mapped_column(String(64), primary_key=True)
+    logical_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    legacy_key: Mapped[str] = mapped_column(String(256), index=True)
+    version_id: Mapped[int] = mapped_column(Integer)
+    last_updated: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    body: Mapped[str] = mapped_column(Text)
+
+
+class _HistoryRow(_Base):
+    __tablename__ = "fhir_resource_history"
+    source: Mapped[str] = mapped_column(String(64), primary_key=True)
+    resource_type: Mapped[str] = mapped_column(String(64), primary_key=True)
+    logical_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_updated: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    body: Mapped[str] = mapped_column(Text)
+
+
+class _UsedAssertion(_Base):
+    __tablename__ = "smart_used_assertions"
+    key: Mapped[str] = mapped_column(String(512), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+def _utc(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything stored is UTC.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def format_instant(moment: datetime) -> str:
+    """A FHIR instant with millisecond precision in UTC."""
+    return _utc(moment).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class StoredResource:
+    """A stored version of a resource, with the metadata the facade serves."""
+
+    source: str
+    resource_type: str
+    logical_id: str
+    legacy_key: str
+    version_id: int
+    last_updated: datetime
+    body: JsonObject
+
+    def resource(self) -> JsonObject:
+        """The resource with `meta.versionId` and `meta.lastUpdated` set."""
+        meta = {**self.body.get("meta", {}), "versionId": str(self.version_id)}
+        meta["lastUpdated"] = format_instant(self.last_updated)
+        return {**self.body, "meta": meta}
+
+
+def _content(resource: JsonObject) -> JsonObject:
+    body = dict(resource)
+    meta = {key: value for key, value in body.pop("meta", {}).items() if key not in ("versionId", "lastUpdated")}
+    if meta:
+        body["meta"] = meta
+    return body
+
+
+def _canonical(body: JsonObject) -> str:
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+class LocalStore:
+    """Async access to the store; `create_schema` once at start-up, `close` at shutdown."""
+
+    def __init__(self, url: str) -> None:
+        if url.startswith("sqlite") and ":///" in url and ":memory:" not in url:
+            Path(url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+        self._engine = create_async_engine(url)
+        self._sessions = async_sessionmaker(self._engine, expire_on_commit=False)
+
+    async def create_schema(self) -> None:
+        async with self._engine.begin() as connection:
+            await connection.run_sync(_Base.metadata.create_all)
+
+    async def close(self) -> None:
+        await self._engine.dispose()
+
+    async def get(self, source: str, resource_type: str, logical_id: str) -> StoredResource | None:
+        async with self._sessions() as session:
+            row = await session.get(_CurrentRow, (source, resource_type, logical_id))
+            return _from_current(row) if row is not None else None
+
+    async def get_version(
+        self, source: str, resource_type: str, logical_id: str, version: int
+    ) -> StoredResource | None:
+        async with self._sessions() as session:
+            row = await session.get(_HistoryRow, (source, resource_type, logical_id, version))
+            current = await session.get(_CurrentRow, (source, resource_type, logical_id))
+            if row is None or current is None:
+                return None
+            return StoredResource(
+                source,
+                resource_type,
+                logical_id,
+                current.legacy_key,
+                version,
+                _utc(row.last_updated),
+                json.loads(row.body),
+            )
+
+    async def save(self, source: str, record: ProvidedResource) -> StoredResource:
+        return (await self.save_many(source, [record]))[0]
+
+    async def save_many(self, source: str, records: Sequence[ProvidedResource]) -> list[StoredResource]:
+        """Store what a bot saw; a changed body becomes a new version, an unchanged one only refreshes the time."""
+        for attempt in range(2):
+            try:
+                async with self._sessions() as session, session.begin():
+                    return [await _save_one(session, source, record) for record in records]
+            except IntegrityError:
+                if attempt == 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def remember_assertion(self, key: str, expires_at: datetime) -> bool:
+        """Record a client-assertion id; False when it was already used (a replay)."""
+        now = datetime.now(UTC)
+        try:
+            async with self._sessions() as session, session.begin():
+                await session.execute(delete(_UsedAssertion).where(_UsedAssertion.expires_at < now))
+                if await session.get(_UsedAssertion, key) is not None:
+                    return False
+                session.add(_UsedAssertion(key=key, expires_at=expires_at))
+        except IntegrityError:
+            return False
+        return True
+
+
+def _from_current(row: _CurrentRow) -> StoredResource:
+    return StoredResource(
+        row.source,
+        row.resource_type,
+        row.logical_id,
+        row.legacy_key,
+        row.version_id,
+        _utc(row.last_updated),
+        json.loads(row.body),
+    )
+
+
+async def _save_one(session: AsyncSession, source: str, record: ProvidedResource) -> StoredResource:
+    body = _content(record.resource)
+    canonical = _canonical(body)
+    key = (source, record.resource_type, record.logical_id)
+    row = await session.get(_CurrentRow, key)
+    if row is None:
+        row = _CurrentRow(
+            source=source,
+            resource_type=record.resource_type,
+            logical_id=record.logical_id,
+            legacy_key=record.legacy_key,
+            version_id=1,
+            last_updated=record.seen_at,
+            body=canonical,
+        )
+        session.add(row)
+    elif row.body != canonical:
+        row.version_id += 1
+        row.body = canonical
+        row.legacy_key = record.legacy_key
+        row.last_updated = record.seen_at
+    else:
+        row.last_updated = max(_utc(row.last_updated), _utc(record.seen_at))
+        return _from_current(row)
+    session.add(
+        _HistoryRow(
+            source=source,
+            resource_type=record.resource_type,
+            logical_id=record.logical_id,
+            version_id=row.version_id,
+            last_updated=record.seen_at,
+            body=canonical,
+        )
+    )
+    return _from_current(row)
