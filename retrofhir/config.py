@@ -18,6 +18,7 @@ from pydantic_settings import (
 )
 
 from audit.settings import AuditSettings
+from fhir_facade.settings import FhirSettings
 from scheduler.settings import SchedulerSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +73,7 @@ class Settings(BaseSettings):
     browser: BrowserSettings = Field(default_factory=BrowserSettings)
     audit: AuditSettings = Field(default_factory=AuditSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
+    fhir: FhirSettings = Field(default_factory=FhirSettings)
 
     @classmethod
     def settings_customise_sources(
