@@ -78,7 +78,7 @@ class StoredResource:
         """The resource with `meta.versionId` and `meta.lastUpdated` set."""
         meta = {**self.body.get("meta", {}), "versionId": str(self.version_id)}
         meta["lastUpdated"] = format_instant(self.last_updated)
-        return {**self.body, "meta": meta}
+        return {"resourceType": self.resource_type, "id": self.logical_id, "meta": meta, **self.body} | {"meta": meta}
 
 
 def _content(resource: JsonObject) -> JsonObject:

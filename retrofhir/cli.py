@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from audit.cli import audit
+from fhir_facade.cli import dev_token
 from practice_ehrs.cli import practice
 
 
@@ -15,3 +16,4 @@ def main() -> None:
 
 main.add_command(practice)
 main.add_command(audit)
+main.add_command(dev_token)
