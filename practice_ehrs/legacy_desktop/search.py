@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Callable
+from tkinter import font as tkfont
 from typing import Any
 
 from practice_ehrs.legacy_desktop.store import SEARCH_LIMIT
@@ -26,10 +27,35 @@ def mmddyyyy(iso_date: str) -> str:
     return f"{month}/{day}/{year}"
 
 
-def result_line(patient: dict[str, Any]) -> str:
-    """One list-box line: NAME (upper case), DOB, sex and MRN in fixed-width columns."""
+def pad_to(text: str, pixels: int, measure: Callable[[str], int]) -> str:
+    """`text` followed by spaces until it is `pixels` wide in a proportional font (old-style list columns)."""
+    padded = text + " "
+    while measure(padded) < pixels:
+        padded += " "
+    return padded
+
+
+def result_line(patient: dict[str, Any], measure: Callable[[str], int]) -> str:
+    """One list-box line: NAME (upper case), DOB, sex and MRN in columns aligned with spaces."""
     name = f"{patient['last_name']}, {patient['first_name']} {patient['middle_name']}".strip().upper()
-    return f"{name[:NAME_WIDTH]:<{NAME_WIDTH}} {mmddyyyy(patient['dob'])}  {patient['sex']}    {patient['mrn']}"
+    stops = column_stops(measure)
+    line = pad_to(name[:NAME_WIDTH], stops[0], measure)
+    line = pad_to(line + mmddyyyy(patient["dob"]), stops[1], measure)
+    line = pad_to(line + patient["sex"], stops[2], measure)
+    return line + str(patient["mrn"])
+
+
+def column_stops(measure: Callable[[str], int]) -> tuple[int, int, int]:
+    """Pixel positions where the DOB, Sex and MRN columns start."""
+    digit = measure("0")
+    return digit * 32, digit * 44, digit * 49
+
+
+def header_line(measure: Callable[[str], int]) -> str:
+    stops = column_stops(measure)
+    return (
+        pad_to(pad_to(pad_to("Name", stops[0], measure) + "DOB", stops[1], measure) + "Sex", stops[2], measure) + "MRN"
+    )
 
 
 class SearchWindow(LegacyWindow):
@@ -62,12 +88,10 @@ class SearchWindow(LegacyWindow):
         tk.Button(actions, text="Clear", width=9, command=context.action(self.clear)).pack()
         listing = tk.Frame(self.body)
         listing.pack(fill="both", expand=True, padx=10)
-        header = f"{'Name':<{NAME_WIDTH}} {'DOB':<10}  Sex  MRN"
-        tk.Label(listing, text=header, font="TkFixedFont", anchor="w").pack(fill="x")
+        self.measure = tkfont.nametofont("TkDefaultFont").measure
+        tk.Label(listing, text=header_line(self.measure), anchor="w", padx=1).pack(fill="x")
         scrollbar = tk.Scrollbar(listing, orient="vertical")
-        self.listbox = tk.Listbox(
-            listing, font="TkFixedFont", width=60, height=12, activestyle="none", yscrollcommand=scrollbar.set
-        )
+        self.listbox = tk.Listbox(listing, width=64, height=12, activestyle="none", yscrollcommand=scrollbar.set)
         scrollbar.configure(command=self.listbox.yview)
         self.listbox.pack(side="left", fill="both", expand=True)
         scrollbar.pack(side="left", fill="y")
@@ -96,7 +120,7 @@ class SearchWindow(LegacyWindow):
         self.results = self.search(values["last_name"], values["first_name"], dob, values["mrn"])
         self.listbox.delete(0, "end")
         for patient in self.results:
-            self.listbox.insert("end", result_line(patient))
+            self.listbox.insert("end", result_line(patient, self.measure))
         if not self.results:
             self.count.set("No patients found.")
         elif len(self.results) >= SEARCH_LIMIT:
