@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from practice_ehrs.clinical_data import reset_database
+from practice_ehrs.legacy_desktop.command import desktop_command
 from practice_ehrs.legacy_web.server import web_command
 from retrofhir.config import load_settings
 
@@ -32,3 +33,4 @@ def reset(which: str) -> None:
 
 
 practice.add_command(web_command)
+practice.add_command(desktop_command)

@@ -137,11 +137,15 @@ def run_legacy_desktop(
     knobs: Knobs | None = None,
     width: int = 1024,
     height: int = 768,
+    display_number: int | None = None,
 ) -> Iterator[RunningDesktopEhr]:
-    """Xvfb plus the desktop EHR on it (a temporary seed database unless `db_path` is given); both stopped on exit."""
+    """Xvfb plus the desktop EHR on it (a temporary seed database unless `db_path` is given); both stopped on exit.
+
+    `display_number` asks for a particular X display (":N"); by default the first free one is taken.
+    """
     with tempfile.TemporaryDirectory(prefix="legacy-desktop-") as scratch:
         path = db_path if db_path is not None else Path(scratch) / "legacy_desktop.sqlite"
-        with VirtualDisplay(width=width, height=height, background=DESKTOP_COLOUR) as display:
+        with VirtualDisplay(width, height, number=display_number, background=DESKTOP_COLOUR) as display:
             ehr = RunningDesktopEhr(display, path, knobs if knobs is not None else Knobs())
             try:
                 ehr.start()
