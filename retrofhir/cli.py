@@ -7,6 +7,7 @@ import click
 from audit.cli import audit
 from fhir_facade.cli import dev_token
 from practice_ehrs.cli import practice
+from scheduler.cli import queue, worker
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -15,5 +16,7 @@ def main() -> None:
 
 
 main.add_command(practice)
+main.add_command(queue)
+main.add_command(worker)
 main.add_command(audit)
 main.add_command(dev_token)

@@ -9,6 +9,7 @@ How the others use it:
 """
 
 from scheduler.admin_api import admin_router
+from scheduler.components import ComponentsNotConfigured, load_components
 from scheduler.executor import (
     ExistingRecord,
     HealthCheck,
@@ -34,6 +35,7 @@ from scheduler.tables import WriteStatus
 
 __all__ = [
     "Alerts",
+    "ComponentsNotConfigured",
     "Disposition",
     "ExistingRecord",
     "HealthCheck",
@@ -66,4 +68,5 @@ __all__ = [
     "WriteSubmission",
     "admin_router",
     "idempotency_key",
+    "load_components",
 ]

@@ -203,7 +203,7 @@ class WriteClaims:
         return bool(result.rowcount == 1)
 
     async def transition(
-        self, claim: Claim, to_status: WriteStatus, reason: str, release: bool = True, **values: Any
+        self, claim: Claim, to_status: WriteStatus, event_reason: str, release: bool = True, **values: Any
     ) -> bool:
         """Move the claimed write to `to_status` (giving up the lease unless `release` is False).
 
@@ -233,6 +233,6 @@ class WriteClaims:
             if result.rowcount != 1:
                 return False
             await record_event(
-                connection, claim.write_id, now, previous, to_status, claim.attempt, claim.worker, reason
+                connection, claim.write_id, now, previous, to_status, claim.attempt, claim.worker, event_reason
             )
         return True
