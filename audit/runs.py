@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import Select, func, or_, select
 
 from audit.schema import Run
 from audit.trail import AuditTrail
+
+RowT = TypeVar("RowT")
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ class RunPage:
         return self.offset > 0
 
 
-def _where(query: Select[tuple[Run]], wanted: RunFilter) -> Select[tuple[Run]]:
+def _where(query: Select[RowT], wanted: RunFilter) -> Select[RowT]:
     if wanted.date_from is not None:
         query = query.where(Run.started_at >= wanted.date_from)
     if wanted.date_to is not None:
@@ -74,7 +77,7 @@ def _where(query: Select[tuple[Run]], wanted: RunFilter) -> Select[tuple[Run]]:
 def list_runs(trail: AuditTrail, wanted: RunFilter, offset: int = 0, limit: int = 25) -> RunPage:
     """Runs matching `wanted`, newest first."""
     with trail.session() as session:
-        total = session.scalar(_where(select(Run), wanted).with_only_columns(func.count())) or 0
+        total = session.scalar(_where(select(func.count()).select_from(Run), wanted)) or 0
         query = _where(select(Run), wanted).order_by(Run.started_at.desc(), Run.run_id).offset(offset).limit(limit)
         return RunPage(list(session.scalars(query)), total, offset, limit)
 

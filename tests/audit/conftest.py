@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
+from playwright.sync_api import Browser, sync_playwright
 
 from audit import AuditSettings, AuditTrail, append_new_key
 from bots.observer import Box, RunInfo, RunResult, StepOutcome, StepRecord
@@ -111,3 +112,34 @@ def trail(audit_settings: AuditSettings, tmp_path: Path) -> Iterator[AuditTrail]
         yield opened
     finally:
         opened.close()
+
+
+def record_runs(trail: AuditTrail, runs: list[tuple[RunInfo, list[StepRecord], RunResult]]) -> None:
+    """Write runs the way the observer does: start, steps, end, each through the background writer."""
+    from audit import TrailWriter
+    from audit.records import RunStart
+
+    writer = TrailWriter(trail)
+    try:
+        for info, steps, result in runs:
+            writer.submit(RunStart(info, datetime.now(UTC)))
+            for step in steps:
+                writer.submit(step)
+            writer.submit(result)
+    finally:
+        writer.close()
+
+
+@pytest.fixture(scope="session")
+def audit_browser() -> Iterator[Browser]:
+    """One real headless Chromium for every audit test that needs a browser."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=["--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"],
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
