@@ -33,6 +33,14 @@ class SearchPlan:
     ignored: tuple[str, ...]
 
 
+def _without_type_modifier(param: SearchParam, definition: SearchParamDefinition) -> SearchParam:
+    """`subject:Patient=2` says the same as `subject=Patient/2`, which a legacy screen can take."""
+    if definition.type != ParamType.REFERENCE or param.modifier not in definition.targets:
+        return param
+    values = tuple(value if "/" in value else f"{param.modifier}/{value}" for value in param.values)
+    return SearchParam(param.name, values)
+
+
 def _can_push_down(capability: ResourceCapability, planned: PlannedParam) -> bool:
     support = capability.search_param(planned.param.name)
     if support is None or not support.pushdown or len(planned.param.values) != 1:
@@ -56,7 +64,7 @@ def plan_search(capability: ResourceCapability, query: ParsedQuery, strict: bool
             ignored.append(f"unknown or unsupported search parameter {param.name!r} for {resource_type}")
             continue
         check_modifier(definition, param)
-        planned = PlannedParam(param, definition)
+        planned = PlannedParam(_without_type_modifier(param, definition), definition)
         (pushed if _can_push_down(capability, planned) else post).append(planned)
     sort: list[SortKey] = []
     for key in query.sort:

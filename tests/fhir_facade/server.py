@@ -108,7 +108,9 @@ def _registrations(data_dir: Path) -> tuple[list[ClientRegistration], dict[str, 
     jwks_file.write_text(json.dumps({"keys": [ec_jwk]}), encoding="utf-8")
     registrations = [
         ClientRegistration(client_id="rsa-client", jwks={"keys": [rsa_jwk]}, scopes=["system/*.cruds"]),
-        ClientRegistration(client_id="ec-client", jwks_file=Path("clients/ec-client.jwks.json"), scopes=["system/*.cruds"]),
+        ClientRegistration(
+            client_id="ec-client", jwks_file=Path("clients/ec-client.jwks.json"), scopes=["system/*.cruds"]
+        ),
         ClientRegistration(client_id="reader", jwks={"keys": [rsa_jwk]}, scopes=["system/Patient.rs"]),
     ]
     keys = {

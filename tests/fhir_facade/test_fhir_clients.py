@@ -43,7 +43,8 @@ def test_fhirpy_reads_searches_across_pages_and_creates(
     assert len(expected) > 3, "paging needs more than one page of Smiths"
     assert sorted(resource.id for resource in every_smith) == sorted(expected)
     assert count == len(expected)
-    assert created.id and read_back["name"][0]["family"] == created["name"][0]["family"]
+    assert created.id
+    assert read_back["name"][0]["family"] == created["name"][0]["family"]
 
 
 def test_fhirclient_reads_and_pages_through_a_search(
