@@ -33,7 +33,8 @@ class DirectWriteQueue:
 
     async def enqueue(self, request: WriteRequest) -> WriteStatus:
         existing = self._by_key.get((request.source, request.idempotency_key))
-        if existing is not None:
+        # A failed write may be asked for again; anything else (running, done, unknown) is the same write.
+        if existing is not None and self._jobs[existing].state != WriteState.FAILED:
             return self._jobs[existing]
         job_id = uuid.uuid4().hex
         self._jobs[job_id] = WriteStatus(job_id, WriteState.QUEUED, request)

@@ -19,7 +19,8 @@ from fhir_facade.outcomes import FhirError, Issue, IssueCode, Severity, operatio
 from fhir_facade.provider import ResourceCapability
 from fhir_facade.routes.context import FacadeContext
 from fhir_facade.routes.headers import Preferences, resource_headers
-from fhir_facade.search.executor import collect_all
+from fhir_facade.search.cursor import PagePosition
+from fhir_facade.search.executor import fetch_page
 from fhir_facade.search.params import parse_query
 from fhir_facade.search.planner import plan_search
 from fhir_facade.service import SourceService
@@ -75,7 +76,7 @@ async def conditional_match(
     query = parse_query(parse_qsl(if_none_exist.lstrip("?"), keep_blank_values=True))
     if not query.params:
         raise FhirError(400, IssueCode.INVALID, "If-None-Exist must hold search parameters", expression="If-None-Exist")
-    found = await collect_all(service, plan_search(capability, query, strict), limit=2)
+    found = (await fetch_page(service, plan_search(capability, query, strict), PagePosition(), 2)).matches
     if len(found) > 1:
         raise FhirError(412, IssueCode.DUPLICATE, "If-None-Exist matches more than one resource")
     return found[0] if found else None

@@ -126,7 +126,7 @@ def running_facade(data_dir: Path, resources: list[dict[str, Any]]) -> Iterator[
     """Start the facade and stop it on exit."""
     port = free_port()
     registrations, keys = _registrations(data_dir)
-    fhir = FhirSettings(write_wait_seconds=2.0, max_body_bytes=200_000, auth=AuthSettings(clients=registrations))
+    fhir = FhirSettings(write_wait_seconds=1.0, max_body_bytes=200_000, auth=AuthSettings(clients=registrations))
     settings = Settings(
         data_dir=data_dir, facade=FacadeSettings(port=port, public_base_url=f"http://127.0.0.1:{port}"), fhir=fhir
     )
