@@ -23,8 +23,8 @@ class AuditSettings(BaseModel):
     retention_days: int = 365
     # Steps waiting for the background writer before a bot's next step has to wait for it.
     writer_queue_size: int = 2000
-    # The SMART scope that makes a token an auditor's (console and trail views).
-    auditor_scope: str = "system/AuditEvent.rs"
+    # The role scope a token must carry to use the auditor console (the facade grants it like any scope).
+    auditor_role: str = "auditor"
 
     def resolved_directory(self, data_dir: Path) -> Path:
         return self.directory if self.directory.is_absolute() else data_dir / self.directory

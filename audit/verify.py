@@ -128,3 +128,38 @@ def _check_screenshots(store: ScreenshotStore, trail: AuditTrail, report: Verifi
             report.screenshots_checked += 1
         if checked[digest] is not None:
             report.problems.append(ChainProblem(seq, f"{checked[digest]}"))
+
+
+def verify_run(trail: AuditTrail, run_id: str) -> VerificationReport:
+    """Check one run's records, their links to the records just before them, and their screenshots.
+
+    Cheap enough for every console page view; `verify_trail` remains the whole-chain proof.
+    """
+    report = VerificationReport()
+    with trail.session() as session:
+        report.head_seq, report.head_hash = chain.head(session)
+        purge_covered = _purged_by_purge_records(session)
+        records = list(session.scalars(select(ChainRecord).where(ChainRecord.run_id == run_id).order_by("seq")))
+        predecessors = {
+            record.seq: record
+            for record in session.scalars(
+                select(ChainRecord).where(ChainRecord.seq.in_([record.seq - 1 for record in records]))
+            )
+        }
+        for record in records:
+            session.expunge(record)
+    for record in records:
+        report.records_checked += 1
+        previous = predecessors.get(record.seq - 1)
+        if record.seq > 1 and previous is None:
+            report.problems.append(ChainProblem(record.seq, f"record {record.seq - 1} before it is missing"))
+        else:
+            _check_link(record, previous, report)
+        _check_record(record, report, purge_covered)
+        if record.screenshot_sha256 and record.seq not in report.purged_seqs:
+            report.screenshots_checked += 1
+            try:
+                trail.screenshots.get(record.screenshot_sha256)
+            except (ScreenshotMissing, ScreenshotMismatch) as error:
+                report.problems.append(ChainProblem(record.seq, str(error)))
+    return report

@@ -1,0 +1,112 @@
+"""The auditor console in a real Chromium against a real facade with real signed tokens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+from playwright.sync_api import Browser, Page
+from sqlalchemy import select
+
+from audit.schema import ChainRecord
+from tests.audit.console.conftest import HOSTILE_VALUE, Console
+
+
+def _log_in(browser: Browser, console: Console, token: str) -> Page:
+    context = browser.new_context(base_url=console.root_url, accept_downloads=True)
+    page = context.new_page()
+    page.goto("/audit/runs")
+    assert page.url.endswith("/audit/login")
+    page.fill("#token", token)
+    page.click("button[type=submit]")
+    return page
+
+
+def _views(console: Console, via: str) -> list[str]:
+    with console.trail.session() as session:
+        query = select(ChainRecord.payload).where(ChainRecord.kind == "view").order_by(ChainRecord.seq)
+        return [payload or "" for payload in session.scalars(query) if f'"via":"{via}"' in (payload or "")]
+
+
+def test_an_auditor_filters_opens_a_run_steps_through_it_and_exports(
+    audit_browser: Browser, console: Console, tmp_path: Path
+) -> None:
+    page = _log_in(audit_browser, console, console.token("auditor-app", "auditor"))
+    try:
+        assert page.url.endswith("/audit/runs")
+        assert page.inner_text("#run-count") == "26 runs, page 1 of 2"
+        assert page.locator("#runs tbody tr").count() == 20
+        page.click("#next-page")
+        assert page.locator("#runs tbody tr").count() == 6
+        page.select_option("select[name=source]", "legacy-desktop")
+        page.click("#filters button[type=submit]")
+        assert page.inner_text("#run-count") == "2 runs, page 1 of 1"
+        page.select_option("select[name=drift]", "yes")
+        page.click("#filters button[type=submit]")
+        assert page.inner_text("#run-count") == "1 run, page 1 of 1"
+        page.goto("/audit/runs?outcome=8")
+        assert page.locator("#runs tbody tr", has_text="legacy-desktop").count() == 1
+        page.fill("input[name=patient]", "p-9")
+        page.select_option("select[name=outcome]", "")
+        page.click("#filters button[type=submit]")
+        assert page.inner_text("#run-count") == "1 run, page 1 of 1"
+        page.click("#runs >> text=Open")
+        assert "/audit/runs/run-hostile" in page.url
+        assert "Intact: 7 records and 3 screenshots" in page.inner_text("#chain-status")
+        assert page.text_content("#step-heading") == "Step 1 of 3"
+        page.click("#next-step")
+        assert page.text_content("#step-heading") == "Step 2 of 3"
+        assert page.inner_text("#step-value") == HOSTILE_VALUE
+        assert page.evaluate("window.pwned") is None
+        loaded = page.eval_on_selector("#current-screenshot", "image => image.complete && image.naturalWidth")
+        assert loaded == 640
+        assert page.locator("#filmstrip img").count() == 3
+        page.click("#next-step")
+        assert page.locator("#next-step").count() == 0
+        page.click("#previous-step")
+        assert page.text_content("#step-heading") == "Step 2 of 3"
+        with page.expect_download() as download:
+            page.click("#export")
+        saved = tmp_path / "evidence.html"
+        download.value.save_as(saved)
+        page.goto(saved.as_uri())
+        page.click("#recheck")
+        page.wait_for_function("document.getElementById('recheck-result').className !== 'muted'")
+        assert page.inner_text("#recheck-result").startswith("Verified: 11 records and 3 screenshots")
+    finally:
+        page.context.close()
+    assert any('"run_ids":["run-hostile"]' in view for view in _views(console, "console:run"))
+    assert any("auditor-app" in view for view in _views(console, "export"))
+
+
+def test_a_write_run_links_to_its_provenance(audit_browser: Browser, console: Console) -> None:
+    page = _log_in(audit_browser, console, console.token("auditor-app", "auditor"))
+    try:
+        page.goto("/audit/runs/run-write")
+        page.click("#provenance")
+        assert '"resourceType": "Provenance"' in page.inner_text("body")
+        assert '"reference": "Observation/obs-77"' in page.inner_text("body")
+    finally:
+        page.context.close()
+
+
+def test_a_token_without_the_auditor_role_gets_403(audit_browser: Browser, console: Console) -> None:
+    token = console.token("integrator", "system/Patient.rs")
+    page = _log_in(audit_browser, console, token)
+    try:
+        assert page.inner_text("#login-error") == "That token does not carry the 'auditor' role."
+    finally:
+        page.context.close()
+    headers = {"Authorization": f"Bearer {token}"}
+    for path in ("/audit/runs", "/audit/runs/run-01", "/audit/runs/run-01/export"):
+        response = httpx.get(f"{console.root_url}{path}", headers=headers, follow_redirects=False)
+        assert response.status_code == 403, path
+    stolen = httpx.get(f"{console.root_url}/audit/runs", cookies={"retrofhir_audit_token": token})
+    assert stolen.status_code == 403
+    anonymous = httpx.get(f"{console.root_url}/audit/runs/run-01", follow_redirects=False)
+    assert (anonymous.status_code, anonymous.headers["location"]) == (303, "/audit/login")
+    forged = httpx.get(
+        f"{console.root_url}/audit/runs", headers={"Authorization": "Bearer not.a.token"}, follow_redirects=True
+    )
+    assert forged.status_code == 200
+    assert "Auditor log-in" in forged.text
