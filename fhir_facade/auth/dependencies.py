@@ -7,16 +7,18 @@ Any app (the facade, the audit console) that sets `app.state.token_service` to a
     def handler(principal: Principal = Depends(authenticated)) -> ...
 
 Failures are FhirErrors: 401 + `WWW-Authenticate: Bearer ...` for a missing or bad token, 403 for too few scopes.
+Passing also records the caller (`fhir_facade.caller.current_caller()`) for the audit trail.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from fastapi import Request
 
 from fhir_facade.auth.scopes import INTERACTION_PERMISSION
 from fhir_facade.auth.tokens import InvalidAccessToken, Principal, TokenService
+from fhir_facade.caller import Caller, set_caller
 from fhir_facade.outcomes import FhirError, IssueCode
 from fhir_facade.provider import Interaction
 
@@ -30,7 +32,7 @@ def _unauthorized(diagnostics: str, error: str | None = None) -> FhirError:
     return FhirError(401, IssueCode.LOGIN, diagnostics, headers={"WWW-Authenticate": challenge})
 
 
-def authenticated(request: Request) -> Principal:
+async def authenticated(request: Request) -> Principal:
     """The caller's Principal from `Authorization: Bearer <token>`; 401 when absent or invalid."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
@@ -42,6 +44,9 @@ def authenticated(request: Request) -> Principal:
     except InvalidAccessToken:
         raise _unauthorized("the access token is invalid or expired", "invalid_token") from None
     request.state.principal = principal
+    route = request.scope.get("route")
+    summary = f"{request.method} {getattr(route, 'path', request.url.path)}"
+    set_caller(Caller(principal.client_id, principal.scopes.scopes, principal.token_id, summary))
     return principal
 
 
@@ -49,11 +54,11 @@ def _forbidden(diagnostics: str) -> FhirError:
     return FhirError(403, IssueCode.FORBIDDEN, diagnostics)
 
 
-def require_role(role: str) -> Callable[[Request], Principal]:
+def require_role(role: str) -> Callable[[Request], Awaitable[Principal]]:
     """A dependency allowing only tokens that carry the role scope `role` (e.g. `auditor`)."""
 
-    def dependency(request: Request) -> Principal:
-        principal = authenticated(request)
+    async def dependency(request: Request) -> Principal:
+        principal = await authenticated(request)
         if not principal.scopes.has_role(role):
             raise _forbidden(f"this requires the {role!r} scope")
         return principal
@@ -61,11 +66,11 @@ def require_role(role: str) -> Callable[[Request], Principal]:
     return dependency
 
 
-def require_scope(resource_type: str, permission: str) -> Callable[[Request], Principal]:
+def require_scope(resource_type: str, permission: str) -> Callable[[Request], Awaitable[Principal]]:
     """A dependency allowing only tokens whose system scopes grant `permission` (c r u d s) on `resource_type`."""
 
-    def dependency(request: Request) -> Principal:
-        principal = authenticated(request)
+    async def dependency(request: Request) -> Principal:
+        principal = await authenticated(request)
         if not principal.scopes.allows(resource_type, permission):
             raise _forbidden(f"the token's scopes do not allow {permission!r} on {resource_type}")
         return principal
@@ -73,11 +78,11 @@ def require_scope(resource_type: str, permission: str) -> Callable[[Request], Pr
     return dependency
 
 
-def require_interaction(interaction: Interaction) -> Callable[[Request], Principal]:
+def require_interaction(interaction: Interaction) -> Callable[[Request], Awaitable[Principal]]:
     """For FHIR routes: the scope letter `interaction` needs, on the route's `{resource_type}` path parameter."""
     permission = INTERACTION_PERMISSION[interaction]
 
-    def dependency(request: Request) -> Principal:
-        return require_scope(request.path_params["resource_type"], permission)(request)
+    async def dependency(request: Request) -> Principal:
+        return await require_scope(request.path_params["resource_type"], permission)(request)
 
     return dependency

@@ -2,8 +2,9 @@
 
 Tests and the demo use it the way Medplum's tests use MemoryRepository. Its capabilities play a typical legacy
 EHR: a patient search screen that takes last name, first name, birth date or MRN and pages 10 rows at a time;
-clinical lists reachable only from a patient chart. It records the searches it ran (`searches`), holds writes
-at a gate (`write_gate`) and raises queued failures (`fail_next`) so facade behaviour can be tested.
+clinical lists reachable only from a patient chart. It records the searches it ran (`searches`) and for whom
+(`callers`), holds writes at a gate (`write_gate`) and raises queued failures (`fail_next`) so facade behaviour
+can be tested.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import anyio
 
 from bots.errors import BotError, RecordNotFound
+from fhir_facade.caller import Caller, current_caller
 from fhir_facade.provider import (
     Interaction,
     JsonObject,
@@ -147,6 +149,7 @@ class MemoryProvider:
         self._next_key = 1 + sum(len(records) for records in self._records.values())
         self._failures: dict[str, deque[BotError]] = defaultdict(deque)
         self.searches: list[ProviderSearch] = []
+        self.callers: list[Caller | None] = []
         self.write_gate = threading.Event()
         self.write_gate.set()
 
@@ -177,6 +180,7 @@ class MemoryProvider:
         self._failures[operation].append(error)
 
     def _maybe_fail(self, operation: str) -> None:
+        self.callers.append(current_caller())
         if self._failures[operation]:
             raise self._failures[operation].popleft()
 

@@ -110,3 +110,13 @@ def test_openapi_docs_are_served(facade: RunningFacade) -> None:
     schema = httpx.get(f"{facade.root_url}/openapi.json").json()
     assert "/fhir/{source}/{resource_type}/{logical_id}" in schema["paths"]
     assert httpx.get(f"{facade.root_url}/docs").status_code == 200
+
+
+def test_the_provider_knows_who_it_works_for(facade: RunningFacade, http: httpx.Client) -> None:
+    facade.provider.callers.clear()
+    assert http.get("/Patient/5", headers={"Cache-Control": "no-cache"}).status_code == 200
+    caller = facade.provider.callers[-1]
+    assert caller is not None
+    assert caller.client_id == "ec-client"
+    assert caller.request_summary == "GET /fhir/{source}/{resource_type}/{logical_id}"
+    assert "system/*.cruds" in caller.scopes

@@ -169,3 +169,12 @@ def test_unsupported_write_interactions_are_405(http: httpx.Client) -> None:
     response = http.post("/Condition", json=condition, headers=FHIR_JSON)
     assert response.status_code == 405
     assert response.json()["issue"][0]["code"] == "not-supported"
+
+
+def test_queued_writes_keep_their_caller(facade: RunningFacade, http: httpx.Client) -> None:
+    facade.provider.callers.clear()
+    assert http.post("/Patient", json=_patient(), headers=FHIR_JSON).status_code == 201
+    caller = facade.provider.callers[-1]
+    assert caller is not None
+    assert caller.client_id == "ec-client"
+    assert caller.request_summary == "POST /fhir/{source}/{resource_type}"
