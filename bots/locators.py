@@ -101,6 +101,18 @@ class XPathLocator(WebLocator):
         return f"xpath={self.expression!r}{self.where()}"
 
 
+class CellLocator(WebLocator):
+    """A grid cell found by its column's header text (legacy grids have no ids), optionally a descendant of it."""
+
+    kind: Literal["cell"] = "cell"
+    header: str
+    descendant: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9]*$", description="tag inside the cell")
+
+    def describe(self) -> str:
+        inside = f" > {self.descendant}" if self.descendant else ""
+        return f"cell under {self.header!r}{inside}{self.where()}"
+
+
 class OcrAnchorLocator(LocatorModel):
     """A field found next to a text label read by OCR: the field box is offset from the anchor's box."""
 
@@ -141,6 +153,24 @@ class RegionLocator(LocatorModel):
         return f"region=({self.x},{self.y},{self.width}x{self.height})"
 
 
+class OcrRowsLocator(LocatorModel):
+    """The rows of a desktop list or grid: each band of text in the area offset from a header read by OCR.
+
+    Columns of such a row are found with `cell` locators, by the header words above them.
+    """
+
+    kind: Literal["ocr_rows"] = "ocr_rows"
+    header: str
+    offset_x: int = 0
+    offset_y: int = 0
+    width: int = Field(gt=0)
+    height: int = Field(gt=0)
+    search_region: tuple[int, int, int, int] | None = None
+
+    def describe(self) -> str:
+        return f"ocr_rows under {self.header!r} offset=({self.offset_x},{self.offset_y}) size={self.width}x{self.height}"
+
+
 Locator = Annotated[
     DataTestIdLocator
     | RoleLocator
@@ -149,13 +179,15 @@ Locator = Annotated[
     | TextLocator
     | CssLocator
     | XPathLocator
+    | CellLocator
     | OcrAnchorLocator
     | ImageLocator
-    | RegionLocator,
+    | RegionLocator
+    | OcrRowsLocator,
     Field(discriminator="kind"),
 ]
-WEB_KINDS = frozenset({"test_id", "role", "label", "placeholder", "text", "css", "xpath"})
-DESKTOP_KINDS = frozenset({"ocr_anchor", "image", "region"})
+WEB_KINDS = frozenset({"test_id", "role", "label", "placeholder", "text", "css", "xpath", "cell"})
+DESKTOP_KINDS = frozenset({"ocr_anchor", "image", "region", "ocr_rows"})
 
 
 @dataclass(frozen=True)

@@ -86,14 +86,14 @@ def _check_flow(screen_map: ScreenMap, key: str, flow: Flow) -> list[Problem]:
     for name, param in flow.params.items():
         if param.binding is not None and param.field is not None:
             problems += _check_binding_field(screen_map, param.binding, param.field, (*where, "params", name))
-    if flow.binding is not None:
-        binding = screen_map.bindings.get(flow.binding)
+    for name in flow.bindings:
+        binding = screen_map.bindings.get(name)
         if binding is None:
-            problems.append(((*where, "binding"), f"unknown binding {flow.binding!r}"))
+            problems.append(((*where, "bindings"), f"unknown binding {name!r}"))
         elif binding.resource != resource_type:
-            problems.append(((*where, "binding"), f"binding {flow.binding!r} makes {binding.resource}, not this type"))
-    elif interaction in ("create", "update"):
-        problems.append(((*where,), "a write flow needs `binding`"))
+            problems.append(((*where, "bindings"), f"binding {name!r} makes {binding.resource}, not this type"))
+    if interaction in ("create", "update") and not flow.bindings:
+        problems.append(((*where,), "a write flow needs `bindings`"))
     for number, probe in enumerate(flow.find_existing):
         if probe.flow not in screen_map.flows:
             problems.append(((*where, "find_existing", number, "flow"), f"unknown flow {probe.flow!r}"))
@@ -150,8 +150,8 @@ def _check_step(screen_map: ScreenMap, flow: Flow, step: Step, here: Location, s
             for name in state.screens:
                 if field_name not in screen_map.screens[name].fields:
                     problems.append(((*here, "fill"), f"screen {name!r} has no field {field_name!r}"))
-        if isinstance(step.fill, list) and flow.binding is None:
-            problems.append(((*here, "fill"), "filling fields by name needs the flow's `binding`"))
+        if isinstance(step.fill, list) and not flow.bindings:
+            problems.append(((*here, "fill"), "filling fields by name needs the flow's `bindings`"))
         return problems
     if isinstance(step, ReadStep):
         names = set(screens[0].fields) if step.read == "all" else set(step.read)

@@ -94,7 +94,11 @@ def _pydantic_problems(error: ValidationError, index: LineIndex, file: str) -> l
     problems = []
     for item in error.errors(include_url=False, include_input=False):
         location: Location = tuple(item["loc"])
-        readable = tuple(part for part in location if not _is_union_tag(part))
+        readable = tuple(
+            part
+            for position, part in enumerate(location)
+            if not (_is_union_tag(part) and position > 0 and isinstance(location[position - 1], int))
+        )
         message = item["msg"]
         if item["type"] == "extra_forbidden":
             message = f"unknown key {readable[-1]!r}" if readable else message
@@ -105,7 +109,7 @@ def _pydantic_problems(error: ValidationError, index: LineIndex, file: str) -> l
 
 _UNION_TAGS = frozenset(
     {"goto", "expect", "click", "fill", "read", "read_table", "for_each", "emit"}
-    | {"test_id", "role", "label", "placeholder", "text", "css", "xpath", "ocr_anchor", "image", "region"}
+    | {"test_id", "role", "label", "placeholder", "text", "css", "xpath", "cell", "ocr_anchor", "image", "region"}
 )
 
 

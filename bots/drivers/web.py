@@ -19,6 +19,7 @@ from bots.drivers.base import DialogAnswer, FieldText, ScreenSignals
 from bots.drivers.browser import BrowserHost, LaunchOptions
 from bots.errors import ConfigurationError, LegacyUnreachable, StepTimeout
 from bots.locators import (
+    CellLocator,
     CssLocator,
     DataTestIdLocator,
     Element,
@@ -43,10 +44,32 @@ READ_ELEMENT = """el => {
   if (el.tagName === 'SELECT') { const o = el.options[el.selectedIndex]; return o ? o.text : ''; }
   return el.innerText;
 }"""
+ELEMENT_BOXES = "els => els.map(el => { const r = el.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; })"
 PAGE_STATE = "() => [document.title, document.readyState]"
 VISIBLE_TEXT = "text => !!document.body && document.body.innerText.includes(text)"
 
 Scope = Page | Frame | PlaywrightLocator
+
+
+def _box(rectangle: list[float]) -> Box:
+    x, y, width, height = (int(value) for value in rectangle)
+    return Box(x, y, width, height)
+
+
+def _xpath_literal(text: str) -> str:
+    if "'" not in text:
+        return f"'{text}'"
+    if '"' not in text:
+        return f'"{text}"'
+    parts = text.split("'")
+    return "concat(" + ', "\'", '.join(f"'{part}'" for part in parts) + ")"
+
+
+def cell_xpath(locator: CellLocator) -> str:
+    """The cell of a row (the context node) under the header cell with this text (first row of the table)."""
+    header = f"ancestor::table[1]/descendant::tr[1]/*[normalize-space(.)={_xpath_literal(locator.header)}]"
+    cell = f"./td[{header}][count({header}/preceding-sibling::*) + 1]"
+    return f"{cell}/descendant::{locator.descendant}" if locator.descendant else cell
 
 
 class WebDriver:
@@ -173,6 +196,8 @@ class WebDriver:
             return scope.locator(locator.selector)
         if isinstance(locator, XPathLocator):
             return scope.locator(f"xpath={locator.expression}")
+        if isinstance(locator, CellLocator):
+            return scope.locator(f"xpath={cell_xpath(locator)}")
         raise ConfigurationError(f"the web driver cannot find {locator.kind} locators")
 
     async def find_all(self, locator: Locator, within: Element | None = None) -> list[Element]:
@@ -183,14 +208,12 @@ class WebDriver:
             return []
         query = self._query(scope, locator)
         try:
-            count = await query.count()
-            if count == 1:
-                box = await query.bounding_box()
-                found = Box(int(box["x"]), int(box["y"]), int(box["width"]), int(box["height"])) if box else None
-                return [Element(box=found, handle=query)]
+            boxes: list[list[float]] = await query.evaluate_all(ELEMENT_BOXES)
         except PlaywrightError:
             return []
-        return [Element(box=None, handle=query.nth(index)) for index in range(count)]
+        if len(boxes) == 1:
+            return [Element(box=_box(boxes[0]), handle=query)]
+        return [Element(box=_box(box), handle=query.nth(index)) for index, box in enumerate(boxes)]
 
     async def read(self, element: Element, how: str = "auto") -> FieldText:
         handle: PlaywrightLocator = element.handle

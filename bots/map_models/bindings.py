@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from bots.fhir_paths import split_path
 from bots.map_models.base import MapModel
 
 DATE_TOKENS = ("YYYY", "MM", "DD", "HH", "mm", "ss")
@@ -30,20 +31,27 @@ class ValueType(StrEnum):
 
 
 class ElementRule(MapModel):
-    path: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9]*(\[\d+\])?(\.[A-Za-z][A-Za-z0-9]*(\[\d+\])?)*$")
+    path: str = Field(description="element path; `[n]` indices, and `[sub.path=value]` selectors on write-only rules")
     field: str | None = None
     constant: Any = None
     template: str | None = None
     type: ValueType = ValueType.STRING
     value_map: dict[str, str] | None = None
+    unmapped: Literal["error", "skip", "keep"] = Field(
+        default="error", description="a value missing from value_map: fail, leave the element out, or keep it"
+    )
     format: str | None = Field(default=None, description="legacy date format, e.g. MM/DD/YYYY or MM/DD/YYYY HH:mm")
     pattern: str | None = Field(default=None, description="regular expression; its first group is the value")
     if_present: str | None = Field(default=None, description="apply only when this field is not empty")
     required: bool = False
-    write: bool = True
+    read: bool = Field(default=True, description="used when reading the legacy screen into FHIR")
+    write: bool = Field(default=True, description="used when turning a FHIR resource into legacy field values")
 
     @model_validator(mode="after")
     def one_source(self) -> ElementRule:
+        segments = split_path(self.path)
+        if self.read and any(segment.select_path is not None for segment in segments):
+            raise ValueError("a selector `[path=value]` can only be used in a rule with `read: false`")
         sources = [self.field is not None, self.constant is not None, self.template is not None]
         if sum(sources) != 1:
             raise ValueError("a rule takes its value from exactly one of `field`, `constant`, `template`")
@@ -66,4 +74,7 @@ class Binding(MapModel):
         default_factory=dict, description="FHIR path -> value a resource must have for this binding to write it"
     )
     write_fields: dict[str, str] = Field(default_factory=dict, description="field -> template over `resource.`")
+    write_defaults: dict[str, str] = Field(
+        default_factory=dict, description="field -> legacy value typed when the resource gives none"
+    )
     when: str | None = Field(default=None, description="emit only records where this field is not empty")

@@ -49,6 +49,7 @@ class ExpectStep(StepBase):
 class ClickStep(StepBase):
     click: str
     dialog: Literal["accept", "dismiss"] | None = None
+    submit: bool = Field(default=False, description="this click commits a write; after it, failures are ambiguous")
 
 
 class FillStep(StepBase):
@@ -65,6 +66,7 @@ class ReadTableStep(StepBase):
     into: str
     pages: Literal["all", "cursor", "first"] = "all"
     max_pages: int = Field(default=50, ge=1)
+    require_rows: bool = Field(default=False, description="no rows means the record does not exist")
 
 
 class ForEachStep(StepBase):
@@ -114,11 +116,16 @@ class SearchParam(MapModel):
     binding: str | None = None
     field: str | None = Field(default=None, description="the legacy field whose binding rule converts the value")
     required: bool = False
+    apply: Literal["fill", "filter"] = Field(
+        default="fill", description="fill: the flow types it; filter: results whose `field` differs are dropped"
+    )
 
     @model_validator(mode="after")
     def binding_with_field(self) -> SearchParam:
         if (self.binding is None) != (self.field is None):
             raise ValueError("`binding` and `field` go together")
+        if self.apply == "filter" and self.field is None:
+            raise ValueError("a filter parameter needs the `field` it compares")
         return self
 
 
@@ -126,8 +133,10 @@ class ProbeSpec(MapModel):
     """Check-before-write: a search whose results, compared on `match`, reveal an existing record."""
 
     flow: str
-    params: dict[str, str] = Field(min_length=1, description="search param -> template")
-    match: list[str] = Field(min_length=1, description="legacy fields that must all equal to count as existing")
+    params: dict[str, str] = Field(min_length=1, description="search param -> template over `resource.`")
+    match: list[str] = Field(
+        default_factory=list, description="legacy fields that must all be equal; empty means every written field"
+    )
 
 
 class VerifySpec(MapModel):
@@ -141,7 +150,10 @@ class VerifySpec(MapModel):
 class Flow(MapModel):
     params: dict[str, SearchParam] = Field(default_factory=dict)
     id: str | None = Field(default=None, description="read flows: template that splits an id into params")
-    binding: str | None = Field(default=None, description="write flows: binding from the resource to fields")
+    id_pattern: str | None = Field(default=None, description="read flows: ids not matching are not found")
+    bindings: list[str] = Field(
+        default_factory=list, description="write flows: bindings from the resource to fields; the first that matches"
+    )
     find_existing: list[ProbeSpec] = Field(default_factory=list)
     verify: VerifySpec | None = None
     result_id: str | None = Field(default=None, description="write flows: template of the written record's id")

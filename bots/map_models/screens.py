@@ -17,6 +17,7 @@ class ScreenKind(StrEnum):
 
     PAGE = "page"
     LOGIN = "login"
+    SEATS_EXHAUSTED = "seats_exhausted"
     SERVER_ERROR = "server_error"
     NOT_FOUND = "not_found"
     VALIDATION_ERROR = "validation_error"

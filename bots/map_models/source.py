@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, model_validator
 
@@ -33,6 +34,7 @@ class Timeouts(MapModel):
     screen_seconds: float = Field(default=10, gt=0)
     element_seconds: float = Field(default=5, gt=0)
     login_seconds: float = Field(default=20, gt=0)
+    seat_wait_seconds: float = Field(default=30, gt=0)
 
 
 class Source(MapModel):
@@ -46,6 +48,7 @@ class Source(MapModel):
     seat_limit: int = Field(default=1, ge=1)
     host_resolver_exclusions: list[str] = Field(default_factory=list)
     timeouts: Timeouts = Field(default_factory=Timeouts)
+    timezone: str = Field(default="UTC", description="IANA zone the legacy system's times are in")
     ui_versions: list[int] = Field(default_factory=lambda: [1], min_length=1)
     hooks: str | None = None
 
@@ -53,6 +56,10 @@ class Source(MapModel):
     def reachable(self) -> Source:
         if self.driver == "web" and not self.url:
             raise ValueError("a web source needs `url`")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {self.timezone!r}") from None
         if self.driver == "desktop" and not self.launch:
             raise ValueError("a desktop source needs `launch` (the command that starts the application)")
         return self

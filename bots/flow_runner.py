@@ -1,0 +1,268 @@
+"""Run a flow's steps on one driver: navigate, recognise, locate, read, type, click, page through tables, emit.
+
+Every step is reported to the step log with what it touched. Values are typed only after every value of the step
+has passed the literal-text check, so a rejected value means nothing was typed.
+"""
+
+from __future__ import annotations
+
+import time
+
+from bots.drivers.base import Driver
+from bots.errors import BotError, ConfigurationError, ElementNotFound, InputRejected, RecordNotFound
+from bots.flow_context import Emitted, FlowContext, Record, TableSource
+from bots.literal_text import check_literal
+from bots.locators import Element, Located, locate
+from bots.map_models import (
+    ClickStep,
+    EmitStep,
+    ExpectStep,
+    Field,
+    FillStep,
+    ForEachStep,
+    GotoStep,
+    ReadStep,
+    ReadTableStep,
+    Screen,
+    Step,
+    Table,
+)
+from bots.recognition import wait_for_screen
+from bots.screen_map import ScreenMap
+from bots.step_log import StepDetail, StepLog
+from bots.table_reader import read_rows, wait_for_change
+from bots.templates import MissingValue, render
+
+TRUE_WORDS = frozenset({"true", "yes", "y", "1", "x", "on"})
+
+
+class FlowRunner:
+    """Runs steps against one session's driver, reporting each to the step log."""
+
+    def __init__(self, screen_map: ScreenMap, driver: Driver, log: StepLog, context: FlowContext) -> None:
+        self.screen_map = screen_map
+        self.driver = driver
+        self.log = log
+        self.context = context
+        self.timeouts = screen_map.source.timeouts
+
+    @property
+    def screen(self) -> Screen:
+        if self.context.screen is None:
+            raise ConfigurationError("a step needs a recognised screen first")
+        return self.screen_map.screens[self.context.screen]
+
+    async def run(self, steps: list[Step]) -> None:
+        for step in steps:
+            if self.context.skipped_by(step.only_if):
+                continue
+            started = time.perf_counter()
+            try:
+                details = await self._run_step(step)
+            except BotError as error:
+                error.context.screen = error.context.screen or self.context.screen
+                error.context.step = error.context.step or type(step).__name__.removesuffix("Step").lower()
+                await self.log.record(error.context.step, started, [StepDetail(screen=self.context.screen)], error)
+                raise
+            if details is not None:
+                await self.log.record(type(step).__name__.removesuffix("Step").lower(), started, details)
+
+    async def _run_step(self, step: Step) -> list[StepDetail] | None:
+        if isinstance(step, GotoStep):
+            await self.driver.goto(self._render(step.goto, url_quote=True))
+            self.context.screen = None
+            return [StepDetail(value=None)]
+        if isinstance(step, ExpectStep):
+            self.context.screen = await wait_for_screen(
+                self.driver, self.screen_map, step.expect, self.timeouts.screen_seconds
+            )
+            return [StepDetail(screen=self.context.screen)]
+        if isinstance(step, ClickStep):
+            return [await self._click(step)]
+        if isinstance(step, FillStep):
+            return await self._fill(step)
+        if isinstance(step, ReadStep):
+            return await self._read(step)
+        if isinstance(step, ReadTableStep):
+            return await self._read_table(step)
+        if isinstance(step, ForEachStep):
+            await self._for_each(step)
+            return None
+        self._emit(step)
+        return None
+
+    def _render(self, template: str, *, url_quote: bool = False) -> str:
+        try:
+            return render(template, self.context.lookup, url_quote=url_quote)
+        except MissingValue as missing:
+            raise ConfigurationError(f"the flow has no value for {{{missing.args[0]}}}") from None
+
+    async def _locate(self, name: str, field: Field | None = None, within: Element | None = None) -> Located:
+        screen = self.screen
+        target = field or screen.fields.get(name) or screen.actions.get(name)
+        if target is None:
+            raise ConfigurationError(f"screen {self.context.screen!r} has no field or action {name!r}")
+        return await locate(self.driver, target.locators, screen=self.context.screen, field=name, within=within)
+
+    async def _click(self, step: ClickStep) -> StepDetail:
+        located = await self._locate(step.click)
+        if step.submit:
+            self.context.submitted = True
+        await self.driver.click(located.element, dialog=step.dialog)
+        return StepDetail(screen=self.context.screen, field_name=step.click, located=located)
+
+    def _fill_values(self, step: FillStep) -> dict[str, str]:
+        if isinstance(step.fill, dict):
+            return {name: self._render(template) for name, template in step.fill.items()}
+        values = {}
+        for name in step.fill:
+            if name in self.context.values:
+                values[name] = self.context.values[name]
+            elif self.context.clear_absent:
+                values[name] = ""
+        return values
+
+    async def _fill(self, step: FillStep) -> list[StepDetail]:
+        screen = self.screen
+        values = self._fill_values(step)
+        for name, value in values.items():
+            field = screen.fields[name]
+            if field.input == "readonly":
+                raise InputRejected(f"field {name!r} is read-only", screen=self.context.screen)
+            check_literal(value, multiline=field.input == "multiline", field=name, screen=self.context.screen)
+        details = []
+        for name, value in values.items():
+            field = screen.fields[name]
+            located = await self._locate(name)
+            if field.input == "select":
+                await self.driver.select_option(located.element, value)
+            elif field.input == "checkbox":
+                await self.driver.set_checked(located.element, value.strip().lower() in TRUE_WORDS)
+            else:
+                await self.driver.type_text(located.element, value, multiline=field.input == "multiline")
+            self.context.written[name] = value
+            details.append(StepDetail(self.context.screen, name, located, value, field.secret))
+        return details
+
+    async def _read(self, step: ReadStep) -> list[StepDetail]:
+        screen = self.screen
+        names = list(screen.fields) if step.read == "all" else step.read
+        record: Record = {}
+        details = []
+        for name in names:
+            field = screen.fields[name]
+            try:
+                located = await self._locate(name)
+            except ElementNotFound:
+                if not field.optional:
+                    raise
+                record[name] = ""
+                continue
+            text = await self.driver.read(located.element, field.read)
+            record[name] = text.text.strip()
+            details.append(StepDetail(self.context.screen, name, located, record[name], field.secret, text.confidence))
+        self.context.records[step.into] = record
+        return details
+
+    def _table(self, name: str) -> Table:
+        table = self.screen.tables.get(name)
+        if table is None:
+            raise ConfigurationError(f"screen {self.context.screen!r} has no table {name!r}")
+        return table
+
+    async def _next_page(self, table: Table) -> bool:
+        """Click the table's next-page action if there is one; False when this is the last page."""
+        if table.next_page is None:
+            return False
+        try:
+            located = await locate(self.driver, table.next_page.locators, screen=self.context.screen, field="next")
+        except ElementNotFound:
+            return False
+        before = await self.driver.signals()
+        await self.driver.click(located.element)
+        await wait_for_change(self.driver, before, self.timeouts.screen_seconds)
+        if self.context.screen is not None:
+            await wait_for_screen(self.driver, self.screen_map, [self.context.screen], self.timeouts.screen_seconds)
+        return True
+
+    async def _read_table(self, step: ReadTableStep) -> list[StepDetail]:
+        table = self._table(step.read_table)
+        rows: list[Record] = []
+        pages = 1
+        if step.pages == "cursor":
+            for _ in range(self.context.page_cursor - 1):
+                if not await self._next_page(table):
+                    break
+        while True:
+            page_rows, details = await read_rows(self.driver, table, self.context.screen)
+            rows.extend(page_rows)
+            if step.pages == "first":
+                break
+            if step.pages == "cursor":
+                if table.next_page is not None and await self._has_next(table):
+                    self.context.next_cursor = self.context.page_cursor + 1
+                break
+            if pages >= step.max_pages or not await self._next_page(table):
+                break
+            pages += 1
+        if step.require_rows and not rows:
+            raise RecordNotFound("the legacy list has no matching rows", screen=self.context.screen)
+        self.context.records[step.into] = rows
+        if self.context.screen is not None:
+            self.context.tables[step.into] = TableSource(self.context.screen, step.read_table)
+        return details
+
+    async def _has_next(self, table: Table) -> bool:
+        if table.next_page is None:
+            return False
+        try:
+            await locate(self.driver, table.next_page.locators, screen=self.context.screen, field="next")
+        except ElementNotFound:
+            return False
+        return True
+
+    async def _for_each(self, step: ForEachStep) -> None:
+        rows = self.context.records.get(step.for_each)
+        if not isinstance(rows, list):
+            raise ConfigurationError(f"{step.for_each!r} is not a list of rows")
+        source = self.context.tables.get(step.for_each)
+        for number, row in enumerate(rows):
+            self.context.records["row"] = row
+            if step.open and source is not None:
+                await self._open_row(source, number)
+            await self.run(step.steps)
+            if step.back is not None:
+                await self.driver.go_back()
+                self.context.screen = await wait_for_screen(
+                    self.driver, self.screen_map, [step.back], self.timeouts.screen_seconds
+                )
+        self.context.records.pop("row", None)
+
+    async def _open_row(self, source: TableSource, number: int) -> None:
+        started = time.perf_counter()
+        table = self.screen_map.screens[source.screen].tables[source.table]
+        if table.open is None:
+            raise ConfigurationError(f"table {source.table!r} has no `open` column")
+        found = []
+        for locator in table.rows:
+            found = await self.driver.find_all(locator)
+            if found:
+                break
+        if number >= len(found):
+            raise ElementNotFound(f"row {number} of table {source.table!r} is gone", screen=source.screen)
+        column = table.columns[table.open]
+        located = await locate(
+            self.driver, column.locators, screen=source.screen, field=table.open, within=found[number]
+        )
+        await self.driver.click(located.element)
+        self.context.screen = None
+        await self.log.record("open", started, [StepDetail(source.screen, table.open, located)])
+
+    def _emit(self, step: EmitStep) -> None:
+        emitted = self.context.records.get(step.emit)
+        records = emitted if isinstance(emitted, list) else [emitted] if emitted is not None else []
+        for record in records:
+            self.context.records["record"] = record
+            extra = {name: self._render(template) for name, template in step.extra.items()}
+            self.context.emitted.append(Emitted({**record, **extra}, tuple(step.bindings)))
+        self.context.records.pop("record", None)

@@ -1,0 +1,132 @@
+"""The session pool of one source: log in once per session and reuse it, never more sessions than seats.
+
+A session is borrowed for one run and given back. When the legacy system ends a session (the login screen shows
+up mid-flow) the engine asks the pool to log that session in again and runs the flow once more. Waiting for a free
+seat is bounded; a run that cannot get one fails with SeatsExhausted (transient). `logins` counts real logins.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from bots.credentials import CredentialStore
+from bots.drivers.base import Driver
+from bots.errors import BotError, SeatsExhausted
+from bots.observer import NullObserver, RunInfo, RunKind, RunObserver
+from bots.screen_map import ScreenMap
+from bots.session import Session, log_in
+from bots.step_log import StepLog
+
+DriverFactory = Callable[[], Driver]
+
+
+class SessionPool:
+    """Sessions of one source, at most `seat_limit` at a time."""
+
+    def __init__(
+        self,
+        screen_map: ScreenMap,
+        driver_factory: DriverFactory,
+        credentials: CredentialStore,
+        observer: RunObserver | None = None,
+        screenshots: bool = True,
+    ) -> None:
+        self.screen_map = screen_map
+        self.seat_limit = screen_map.source.seat_limit
+        self._driver_factory = driver_factory
+        self._credentials = credentials
+        self._observer = observer or NullObserver()
+        self._screenshots = screenshots
+        self._seats = asyncio.Semaphore(self.seat_limit)
+        self._idle: list[Session] = []
+        self._sessions: list[Session] = []
+        self._created = 0
+        self.logins = 0
+
+    @property
+    def open_sessions(self) -> int:
+        return len(self._sessions)
+
+    async def _new_session(self) -> Session:
+        self._created += 1
+        session = Session(number=self._created, driver=self._driver_factory())
+        await session.driver.start()
+        self._sessions.append(session)
+        return session
+
+    async def log_in(self, session: Session) -> None:
+        """Log a session in (again), reported to the observer as a run of its own."""
+        credentials = self._credentials.resolve(self.screen_map.source)
+        run_id = uuid.uuid4().hex
+        info = RunInfo(run_id, self.screen_map.source.id, "login", kind=RunKind.SYNC)
+        await _notify(self._observer.run_started(info))
+        log = StepLog(run_id, self._observer, session.driver, self._screenshots)
+        session.logged_in = False
+        self.logins += 1
+        await log_in(self.screen_map, session, credentials, log)
+
+    async def acquire(self) -> Session:
+        timeout = self.screen_map.source.timeouts.seat_wait_seconds
+        try:
+            await asyncio.wait_for(self._seats.acquire(), timeout)
+        except TimeoutError:
+            raise SeatsExhausted(
+                f"all {self.seat_limit} sessions stayed busy for {timeout} s",
+                retry_after_seconds=timeout,
+                source=self.screen_map.source.id,
+            ) from None
+        try:
+            session = self._idle.pop() if self._idle else await self._new_session()
+            if not session.logged_in:
+                await self.log_in(session)
+        except BaseException:
+            self._seats.release()
+            raise
+        return session
+
+    async def release(self, session: Session, *, broken: bool = False) -> None:
+        """Give a session back; a broken one (its driver failed) is closed instead of reused."""
+        try:
+            if broken or session not in self._sessions:
+                await self._discard(session)
+            else:
+                self._idle.append(session)
+        finally:
+            self._seats.release()
+
+    async def _discard(self, session: Session) -> None:
+        if session in self._sessions:
+            self._sessions.remove(session)
+        await session.driver.stop()
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[Session]:
+        session = await self.acquire()
+        broken = False
+        try:
+            yield session
+        except BotError:
+            raise
+        except BaseException:
+            broken = True
+            raise
+        finally:
+            await self.release(session, broken=broken)
+
+    async def close(self) -> None:
+        """Close every idle session now; sessions still lent out close when they come back."""
+        idle, self._idle = self._idle, []
+        for session in idle:
+            await self._discard(session)
+        for session in list(self._sessions):
+            await self._discard(session)
+
+
+async def _notify(call: object) -> None:
+    try:
+        await call  # type: ignore[misc]
+    except Exception:  # an audit hook must never change what the bot does
+        return

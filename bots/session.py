@@ -1,0 +1,47 @@
+"""One logged-in session of a legacy system: a driver plus its login state, and how it logs in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bots.drivers.base import Driver
+from bots.flow_context import FlowContext
+from bots.flow_runner import FlowRunner
+from bots.map_models import ClickStep, ExpectStep, FillStep, GotoStep, Step
+from bots.recognition import wait_for_screen
+from bots.screen_map import ScreenMap
+from bots.step_log import StepLog
+
+
+@dataclass
+class Session:
+    """A driver session the pool lends out; `logged_in` is cleared when the legacy system ends it."""
+
+    number: int
+    driver: Driver
+    logged_in: bool = False
+    saved_state: dict[str, Any] | None = None
+    runs: int = 0
+
+
+async def log_in(screen_map: ScreenMap, session: Session, credentials: dict[str, str], log: StepLog) -> None:
+    """Go to the login screen, type the credentials, submit, and expect a success screen.
+
+    Raises LoginRejected when the login screen comes back, SeatsExhausted on the seats-full screen.
+    """
+    login = screen_map.source.login
+    if login is None:
+        session.logged_in = True
+        return
+    steps: list[Step] = []
+    if login.path is not None:
+        steps.append(GotoStep(goto=login.path))
+    steps += [ExpectStep(expect=[login.screen]), FillStep(fill=list(login.fields)), ClickStep(click=login.submit)]
+    values = {field: credentials[credential] for field, credential in login.fields.items()}
+    runner = FlowRunner(screen_map, session.driver, log, FlowContext(values=values))
+    await runner.run(steps)
+    timeout = screen_map.source.timeouts.login_seconds
+    await wait_for_screen(session.driver, screen_map, login.success, timeout, logging_in=True)
+    session.logged_in = True
+    session.saved_state = await session.driver.saved_state()

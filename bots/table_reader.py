@@ -1,0 +1,58 @@
+"""Read the rows of a table on the current screen, each column found inside its row."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from bots.drivers.base import Driver, ScreenSignals
+from bots.errors import ElementNotFound, StepTimeout
+from bots.flow_context import Record
+from bots.locators import Element, locate
+from bots.map_models import Table
+from bots.step_log import StepDetail
+
+POLL_SECONDS = 0.05
+
+
+async def find_rows(driver: Driver, table: Table) -> list[Element]:
+    """The rows of the first row locator that matches any; an empty list when none does (an empty table)."""
+    for locator in table.rows:
+        found = await driver.find_all(locator)
+        if found:
+            return found
+    return []
+
+
+async def read_rows(driver: Driver, table: Table, screen: str | None) -> tuple[list[Record], list[StepDetail]]:
+    rows: list[Record] = []
+    details: list[StepDetail] = []
+    for row in await find_rows(driver, table):
+        record: Record = {}
+        for name, column in table.columns.items():
+            try:
+                located = await locate(driver, column.locators, screen=screen, field=name, within=row)
+            except ElementNotFound:
+                if not column.optional:
+                    raise
+                record[name] = ""
+                continue
+            text = await driver.read(located.element, column.read)
+            record[name] = text.text.strip()
+            details.append(StepDetail(screen, name, located, record[name], column.secret, text.confidence))
+        rows.append(record)
+    return rows, details
+
+
+async def wait_for_change(driver: Driver, before: ScreenSignals, timeout_seconds: float) -> None:
+    """After clicking to another page of a list, wait until the screen says it changed (web: the URL)."""
+    if before.url is None:
+        return
+    deadline = time.monotonic() + timeout_seconds
+    while True:
+        now = await driver.signals()
+        if now.url != before.url and not now.loading:
+            return
+        if time.monotonic() >= deadline:
+            raise StepTimeout(f"the next page did not appear within {timeout_seconds} s", step="read_table")
+        await asyncio.sleep(POLL_SECONDS)
