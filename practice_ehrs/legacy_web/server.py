@@ -11,7 +11,6 @@ import uvicorn
 
 from practice_ehrs.legacy_web.app import create_app
 from practice_ehrs.legacy_web.knobs import KnobError, knobs_from_environment
-from retrofhir.config import load_settings
 
 ADMIN_TOKEN_VARIABLE = "LEGACY_WEB_ADMIN_TOKEN"  # noqa: S105 - a variable name, not a secret
 
@@ -41,12 +40,18 @@ def web_command(
     **knob_options: Any,
 ) -> None:
     """Run the practice web EHR (legacy_web) in the foreground. Knobs also come from LEGACY_WEB_* variables."""
-    settings = load_settings().practice_web
+    if host is None or port is None or database is None:
+        # Imported only when a default is needed: retrofhir.config pulls in every package's settings (seconds
+        # of imports), and the test runner always passes all three options.
+        from retrofhir.config import load_settings
+
+        settings = load_settings().practice_web
+        host, port, database = host or settings.host, port or settings.port, database or settings.database
     changes = {name: value for name, value in knob_options.items() if value is not None}
     token = admin_token or secrets.token_urlsafe(16)
-    address = f"http://{host or settings.host}:{port or settings.port}"
+    address = f"http://{host}:{port}"
     click.echo(f"practice web EHR on {address}/ (login nurse/nurse123); admin page {address}/admin?token={token}")
     try:
-        serve(host or settings.host, port or settings.port, database or settings.database, changes, token)
+        serve(host, port, database, changes, token)
     except KnobError as error:
         raise click.BadParameter(str(error)) from error
