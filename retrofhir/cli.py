@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from audit.cli import audit
+from bots.cli import bot
 from fhir_facade.cli import dev_token
 from practice_ehrs.cli import practice
 from scheduler.cli import queue, worker
@@ -20,3 +21,4 @@ main.add_command(queue)
 main.add_command(worker)
 main.add_command(audit)
 main.add_command(dev_token)
+main.add_command(bot)
