@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import DateTime, Integer, String, Text, delete
+from sqlalchemy import DateTime, Integer, String, Text, delete, event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -50,6 +51,14 @@ class _UsedAssertion(_Base):
     __tablename__ = "smart_used_assertions"
     key: Mapped[str] = mapped_column(String(512), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    # WAL lets API readers proceed while a search saves what the bot saw; writers wait instead of failing.
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
 
 
 def _utc(moment: datetime) -> datetime:
@@ -100,6 +109,8 @@ class LocalStore:
         if url.startswith("sqlite") and ":///" in url and ":memory:" not in url:
             Path(url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
         self._engine = create_async_engine(url)
+        if url.startswith("sqlite"):
+            event.listen(self._engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self._engine, expire_on_commit=False)
 
     async def create_schema(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -166,3 +167,14 @@ def test_include_and_revinclude(http: httpx.Client, reference: str) -> None:
     assert encounters
     assert all(item.startswith("visit-") for item in encounters)
     assert _ids(revincluded) == ["2"]
+
+
+def test_concurrent_searches_and_live_reads_all_succeed(facade: RunningFacade, admin_token: str) -> None:
+    async def scenario() -> list[int]:
+        headers = {"Authorization": f"Bearer {admin_token}", "Cache-Control": "no-cache"}
+        async with httpx.AsyncClient(base_url=facade.fhir_url, headers=headers) as client:
+            calls = [client.get("/Observation", params={"patient": str(n), "_count": "20"}) for n in range(1, 13)]
+            calls += [client.get(f"/Patient/{n}") for n in range(1, 13)]
+            return [response.status_code for response in await asyncio.gather(*calls)]
+
+    assert asyncio.run(scenario()) == [200] * 24
