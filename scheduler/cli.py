@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import logging
 import signal
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -147,8 +148,12 @@ def resolve(write_id: str, outcome: str, note: str, legacy_key: str | None, by: 
 
 
 @click.command()
-def worker() -> None:
+@click.option("--log-level", default="INFO", show_default=True, type=click.Choice(["DEBUG", "INFO", "WARNING"]))
+def worker(log_level: str) -> None:
     """Run write jobs and periodic jobs until SIGTERM or Ctrl-C (scale-out: many of these share PostgreSQL)."""
+    logging.basicConfig(level=log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # APScheduler logs every job twice at INFO; the queue's own transitions say more.
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLevelName(log_level)))
     settings = load_settings()
     try:
         components = load_components(settings)

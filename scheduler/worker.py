@@ -91,6 +91,14 @@ class WriteWorker:
         if status is None:
             logger.warning("write %s: lease lost to another worker; this worker's outcome was discarded", write_id)
             return None
+        logger.info(
+            "write %s (%s on %s) attempt %d: %s",
+            write_id,
+            claim.request.interaction,
+            claim.request.source,
+            claim.attempt,
+            status,
+        )
         if status in (WriteStatus.FAILED, WriteStatus.UNKNOWN):
             await self.alerts.write_needs_review(await self.queue.get(write_id))
         if self.after_finish is not None and status != WriteStatus.QUEUED:

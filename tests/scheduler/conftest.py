@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -26,6 +28,7 @@ from scheduler import (
 from scheduler.claims import WriteClaims
 from scheduler.database import create_engine, create_schema
 from scheduler.worker import WriteWorker
+from tests.scheduler.processes import POSTGRES_BIN, postgres_server
 from tests.scheduler.table_executor import TableExecutor, create_target
 
 
@@ -151,3 +154,21 @@ async def bench(tmp_path: Path) -> AsyncIterator[QueueBench]:
         [],
     )
     await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """A real PostgreSQL server for the whole session (skipped only if Debian's binaries are missing)."""
+    if not (POSTGRES_BIN / "initdb").exists():
+        pytest.skip(f"PostgreSQL binaries not found under {POSTGRES_BIN}")
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url: str) -> str:
+    """A fresh, empty database on the session's PostgreSQL server."""
+    name = f"retrofhir_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_server_url.replace("+psycopg", ""), autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return postgres_server_url.rsplit("/", 1)[0] + f"/{name}"
