@@ -64,7 +64,8 @@ class WriteStatus:
 class WriteQueue(Protocol):
     """Durable, idempotent writes.
 
-    - `enqueue`: accept a write; the same `(source, idempotency_key)` returns the existing job, never a second one.
+    - `enqueue`: accept a write; the same `(source, idempotency_key)` returns the existing job unless that one
+      `failed` (then the write may be tried again); a write never runs twice because it was sent twice.
     - `wait`: return the job's status as soon as it is final, or its current status after `timeout_seconds`.
     - `status`: the job's current status, or None for an unknown job id.
     """
