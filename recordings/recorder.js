@@ -98,6 +98,7 @@
     const cell = cellOf(el);
     if (!cell || !columnHeader(el)) return false;
     const table = cell.closest('table');
+    if (table.rows[0].cells.length < 2) return false;
     return table.rows.length > 2 || table.rows[0] !== cell.parentElement;
   }
   const quote = (text) => (text.includes("'") ? (text.includes('"') ? null : '"' + text + '"') : "'" + text + "'");
