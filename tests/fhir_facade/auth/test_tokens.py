@@ -8,7 +8,9 @@ import uuid
 import httpx
 import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
 
+from fhir_facade.auth.keys import load_or_create_ec_key
 from tests.fhir_facade.server import RunningFacade
 
 FHIR_JSON = {"Content-Type": "application/fhir+json"}
@@ -106,3 +108,32 @@ def test_scopes_are_enforced_per_type_and_interaction(facade: RunningFacade) -> 
     with facade.http(facade.token("system/Patient.rs")) as http:
         bundle = http.get("/Patient", params={"_id": "1", "_revinclude": "Encounter:patient"}).json()
         assert [entry["search"]["mode"] for entry in bundle["entry"]] == ["match", "outcome"]
+
+
+def test_assertions_issued_in_the_future_are_refused(facade: RunningFacade) -> None:
+    key = facade.clients["es384"]
+    later = int(time.time()) + 3600
+    claims = {
+        "iss": key.client_id,
+        "sub": key.client_id,
+        "aud": facade.token_url,
+        "iat": later,
+        "exp": later + 60,
+        "jti": uuid.uuid4().hex,
+    }
+    assertion = jwt.encode(claims, key.private_key, "ES384", headers={"kid": key.kid})
+    assert facade.request_token("system/*.rs", assertion).status_code == 401
+
+
+def test_expired_and_foreign_access_tokens_are_401(facade: RunningFacade) -> None:
+    signing_key = load_or_create_ec_key(
+        facade.settings.data_dir / facade.settings.fhir.auth.signing_key_file, ec.SECP256R1()
+    )
+    now = int(time.time())
+    claims = {"iss": facade.root_url, "aud": facade.root_url, "sub": "ec-client", "scope": "system/*.rs", "jti": "t1"}
+    expired = jwt.encode({**claims, "iat": now - 900, "exp": now - 600}, signing_key, "ES256")
+    foreign = jwt.encode({**claims, "iat": now, "exp": now + 60}, ec.generate_private_key(ec.SECP256R1()), "ES256")
+    valid = jwt.encode({**claims, "iat": now, "exp": now + 60}, signing_key, "ES256")
+    for token, status in ((expired, 401), (foreign, 401), (valid, 200)):
+        with facade.http(token) as http:
+            assert http.get("/Patient/1").status_code == status
