@@ -51,16 +51,16 @@ def capture_screenshots(server: LegacyWebServer, directory: Path) -> list[Path]:
             _log_in(page, server)
             for name, path in (
                 ("search", "/search?go=1&last=smith&first=&dob=&mrn="),
-                ("chart", "/chart/1/demographics"),
-                ("vitals", "/chart/1/vitals"),
-                ("labs", "/chart/7/labs"),
+                ("chart", "/chart/2/demographics"),
+                ("vitals", "/chart/2/vitals"),
+                ("labs", "/chart/2/labs"),
             ):
                 _main_frame_goto(page, server, path)
                 shots.append(directory / f"legacy_web_{name}.png")
                 page.screenshot(path=shots[-1])
             server.set_knobs(ui_version=2)
             page.reload()
-            _main_frame_goto(page, server, "/chart/1/vitals/new")
+            _main_frame_goto(page, server, "/chart/2/vitals/new")
             shots.append(directory / "legacy_web_ui_v2.png")
             page.screenshot(path=shots[-1])
         finally:
