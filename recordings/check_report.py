@@ -10,19 +10,23 @@ from recordings.check import CheckReport, ElementCheck, write_screens
 
 HTML = """<!doctype html>
 <html><head><meta charset="utf-8"><title>map check: {{ report.source }}</title>
-<style>body{font:14px sans-serif;margin:1em}td,th{border:1px solid #ccc;padding:3px 6px;text-align:left}
-table{border-collapse:collapse;margin-bottom:1em}.ok{background:#dfd}.drift{background:#ffd}.missing{background:#fdd}
+<style>body{font:14px sans-serif;margin:1em}
+td,th{border:1px solid #ccc;padding:3px 6px;text-align:left}table{border-collapse:collapse;margin-bottom:1em}
+.ok{background:#dfd}.drift{background:#ffd}.missing{background:#fdd}
 img{max-width:640px;border:1px solid #888}</style></head><body>
 <h1>map check: {{ report.source }} &mdash; {{ "PASSED" if report.ok else "FAILED" }}</h1>
-<p>{{ counts.ok }} ok, {{ counts.drift }} drifted, {{ counts.missing }} missing, {{ counts["not checked"] }} not checked.</p>
+<p>{{ counts.ok }} ok, {{ counts.drift }} drifted, {{ counts.missing }} missing,
+{{ counts["not checked"] }} not checked.</p>
 {% if report.examples %}<h2>Examples</h2><table><tr><th>example</th><th>result</th></tr>
 {% for x in report.examples %}<tr class="{{ 'ok' if x.passed else 'missing' }}"><td>{{ x.name }}</td>
 <td>{{ "passed" if x.passed else x.detail }}</td></tr>{% endfor %}</table>{% endif %}
 {% for screen, checks in screens.items() %}<h2 id="{{ screen }}">{{ screen }}</h2>
 {% if screen in images %}<p><img src="{{ images[screen] }}" alt="{{ screen }}"></p>{% endif %}
 <table><tr><th>element</th><th>status</th><th>rank</th><th>matched by</th><th>note</th></tr>
-{% for c in checks %}<tr class="{{ c.status.replace(' ', '-') }}"><td>{{ c.what }} {{ c.name }}</td><td>{{ c.status }}</td>
-<td>{{ c.rank if c.rank is not none else "" }}</td><td>{{ c.matched or "" }}</td><td>{{ c.detail or "" }}</td></tr>{% endfor %}
+{% for c in checks %}<tr class="{{ c.status.replace(' ', '-') }}">
+<td>{{ c.what }} {{ c.name }}</td><td>{{ c.status }}</td>
+<td>{{ c.rank if c.rank is not none else "" }}</td><td>{{ c.matched or "" }}</td>
+<td>{{ c.detail or "" }}</td></tr>{% endfor %}
 </table>{% endfor %}</body></html>
 """
 

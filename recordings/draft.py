@@ -128,7 +128,10 @@ def draft_screen_map(recording: Recording, source_id: str) -> str:
     }
     if bindings.bindings:
         document["bindings"] = bindings.bindings
-        example = {"name": f"what recording {recording.meta.name} saw", "interaction": f"{resource}.search"}
+        example: dict[str, Any] = {
+            "name": f"what recording {recording.meta.name} saw",
+            "interaction": f"{resource}.search",
+        }
         if flow.example_params:
             example["params"] = flow.example_params
         example["expect_includes"] = bindings.expected or [{"resourceType": resource}]

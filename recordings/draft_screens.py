@@ -104,11 +104,11 @@ def ranked_locators(action: RecordedAction) -> list[dict[str, Any]]:
         is_data_text = (data["kind"] == "text" and data.get("text") == value) or (
             data["kind"] == "role" and element.in_data_row
         )
-        if action.kind == "field" and is_data_text or element.in_data_row and data["kind"] in ("text", "role"):
+        if (action.kind == "field" and is_data_text) or (element.in_data_row and data["kind"] in ("text", "role")):
             continue
         kept.append(data)
     if element.in_data_row and element.column_header and action.kind != "field":
-        first_row = {"kind": "xpath", "expression": first_row_xpath(element.column_header, element.tag)}
+        first_row: dict[str, Any] = {"kind": "xpath", "expression": first_row_xpath(element.column_header, element.tag)}
         if action.frame is not None:
             first_row["frame"] = frame_data(action.frame)
         kept.insert(0, first_row)

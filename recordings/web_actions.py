@@ -16,7 +16,7 @@ from bots.locators import FrameRef, Locator
 from recordings.actions import ActionKind, ElementInfo, RecordedAction
 
 LOCATORS: TypeAdapter[list[Locator]] = TypeAdapter(list[Locator])
-PASSWORD_CREDENTIAL = "password"
+PASSWORD_CREDENTIAL = "password"  # noqa: S105 - the credential's name, never its value
 OVERLAY_MARKUP = re.compile(r'<div id="__retrofhir_overlay".*?</form></div>', re.DOTALL)
 
 

@@ -37,13 +37,14 @@ class RecorderOptions:
     executable_path: Path = Path("/usr/bin/chromium")
     headless: bool = True
     host_resolver_rules: str = DEFAULT_RESOLVER_RULES
-    environment: dict[str, str] | None = None
+    environment: dict[str, str | float | bool] | None = None
     viewport: tuple[int, int] = (1280, 800)
 
 
 @dataclass
 class _State:
     armed: bool = False
+    pending: int = 0
     last_frame: Any = "none yet"
     queue: asyncio.Queue[tuple[str, Any]] = field(default_factory=asyncio.Queue)
 
@@ -96,7 +97,7 @@ class WebRecorder:
         page.on("dialog", self._on_dialog)
         self._page = page
         self._consumer = asyncio.create_task(self._consume())
-        await self._state.queue.put(("goto", options.url))
+        self._enqueue("goto", options.url)
         self._state.armed = True  # a redirect of the first page is part of opening it, not a new goto
         await page.goto(options.url, wait_until="domcontentloaded")
 
@@ -124,7 +125,7 @@ class WebRecorder:
     async def settle(self, timeout_seconds: float = 5) -> None:
         """Wait until every reported event has been written."""
         deadline = time.monotonic() + timeout_seconds
-        while not self._state.queue.empty() or getattr(self._state.queue, "_unfinished_tasks", 0):
+        while self._state.pending:
             if time.monotonic() > deadline:
                 raise TimeoutError("the recorder did not catch up")
             await asyncio.sleep(0.02)
@@ -140,16 +141,20 @@ class WebRecorder:
         return self.actions
 
     async def _on_binding(self, source: dict[str, Any], payload: dict[str, Any]) -> None:
-        await self._state.queue.put(("user", (source["frame"], payload)))
+        self._enqueue("user", (source["frame"], payload))
 
     def _on_navigated(self, frame: Frame) -> None:
-        self._state.queue.put_nowait(("navigated", frame))
+        self._enqueue("navigated", frame)
 
     async def _on_dialog(self, dialog: Dialog) -> None:
         message, dialog_type = dialog.message, dialog.type
         with contextlib.suppress(PlaywrightError):
             await dialog.accept()
-        await self._state.queue.put(("dialog", (dialog_type, message)))
+        self._enqueue("dialog", (dialog_type, message))
+
+    def _enqueue(self, kind: str, data: Any) -> None:
+        self._state.pending += 1
+        self._state.queue.put_nowait((kind, data))
 
     async def _consume(self) -> None:
         queue = self._state.queue
@@ -160,7 +165,7 @@ class WebRecorder:
             except PlaywrightError:
                 pass  # the page went away under the recorder; the event is lost, the recording goes on
             finally:
-                queue.task_done()
+                self._state.pending -= 1
 
     async def _handle(self, kind: str, data: Any) -> None:
         writer = self.writer
