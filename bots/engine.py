@@ -27,7 +27,7 @@ from bots.flow_context import Emitted, FlowContext
 from bots.flow_runner import FlowRunner
 from bots.map_models import Flow, SearchParam
 from bots.observer import NullObserver, RunInfo, RunObserver, RunResult
-from bots.pool import DriverFactory, SessionPool
+from bots.pool import DriverFactory, SessionPool, quietly
 from bots.results import SearchPage, resources_of
 from bots.screen_map import ScreenMap
 from bots.search_params import legacy_params
@@ -104,15 +104,15 @@ class SourceRuntime:
 
     async def _run(self, info: RunInfo, work: Work[T]) -> T:
         """Borrow a session, run the work; on SessionExpired log in again and run it once more."""
-        await _quietly(self.observer.run_started(info))
+        await quietly(self.observer.run_started(info))
         try:
             result = await self._with_relogin(info, work)
         except BotError as error:
             error.context.source = error.context.source or self.source_id
             finished = RunResult(info.run_id, False, datetime.now(UTC), ErrorSummary.of(error))
-            await _quietly(self.observer.run_finished(finished))
+            await quietly(self.observer.run_finished(finished))
             raise
-        await _quietly(self.observer.run_finished(RunResult(info.run_id, True, datetime.now(UTC))))
+        await quietly(self.observer.run_finished(RunResult(info.run_id, True, datetime.now(UTC))))
         return result
 
     async def _with_relogin(self, info: RunInfo, work: Work[T]) -> T:
@@ -233,10 +233,3 @@ def filtered(flow: Flow, context: FlowContext) -> list[Emitted]:
         for item in context.emitted
         if all(same_value(value, item.record.get(field, ""), ignore_case=True) for field, value in filters.items())
     ]
-
-
-async def _quietly(call: Awaitable[None]) -> None:
-    try:
-        await call
-    except Exception:  # an audit hook must never change what the bot does
-        return

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 from bots.credentials import CredentialStore
 from bots.drivers.base import Driver
-from bots.errors import BotError, SeatsExhausted
-from bots.observer import NullObserver, RunInfo, RunKind, RunObserver
+from bots.errors import BotError, ErrorSummary, SeatsExhausted
+from bots.observer import NullObserver, RunInfo, RunKind, RunObserver, RunResult
 from bots.screen_map import ScreenMap
 from bots.session import Session, log_in
 from bots.step_log import StepLog
@@ -62,11 +63,18 @@ class SessionPool:
         credentials = self._credentials.resolve(self.screen_map.source)
         run_id = uuid.uuid4().hex
         info = RunInfo(run_id, self.screen_map.source.id, "login", kind=RunKind.SYNC)
-        await _notify(self._observer.run_started(info))
+        await quietly(self._observer.run_started(info))
         log = StepLog(run_id, self._observer, session.driver, self._screenshots)
         session.logged_in = False
         self.logins += 1
-        await log_in(self.screen_map, session, credentials, log)
+        try:
+            await log_in(self.screen_map, session, credentials, log)
+        except BotError as error:
+            await quietly(
+                self._observer.run_finished(RunResult(run_id, False, datetime.now(UTC), ErrorSummary.of(error)))
+            )
+            raise
+        await quietly(self._observer.run_finished(RunResult(run_id, True, datetime.now(UTC))))
 
     async def acquire(self) -> Session:
         timeout = self.screen_map.source.timeouts.seat_wait_seconds
@@ -125,8 +133,9 @@ class SessionPool:
             await self._discard(session)
 
 
-async def _notify(call: object) -> None:
+async def quietly(call: Awaitable[None]) -> None:
+    """Await an observer call; an audit hook must never change what the bot does, so its errors stop here."""
     try:
-        await call  # type: ignore[misc]
-    except Exception:  # an audit hook must never change what the bot does
+        await call
+    except Exception:
         return

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from bots.drivers.base import Driver
+from bots.errors import BotError
 from bots.flow_context import FlowContext
 from bots.flow_runner import FlowRunner
 from bots.map_models import ClickStep, ExpectStep, FillStep, GotoStep, Step
 from bots.recognition import wait_for_screen
 from bots.screen_map import ScreenMap
-from bots.step_log import StepLog
+from bots.step_log import StepDetail, StepLog
 
 
 @dataclass
@@ -42,6 +44,12 @@ async def log_in(screen_map: ScreenMap, session: Session, credentials: dict[str,
     runner = FlowRunner(screen_map, session.driver, log, FlowContext(values=values))
     await runner.run(steps)
     timeout = screen_map.source.timeouts.login_seconds
-    await wait_for_screen(session.driver, screen_map, login.success, timeout, logging_in=True)
+    started = time.perf_counter()
+    try:
+        landed = await wait_for_screen(session.driver, screen_map, login.success, timeout, logging_in=True)
+    except BotError as error:
+        await log.record("expect", started, [StepDetail(screen=error.context.screen)], error)
+        raise
+    await log.record("expect", started, [StepDetail(screen=landed)])
     session.logged_in = True
     session.saved_state = await session.driver.saved_state()

@@ -1,9 +1,9 @@
-"""Fixtures for bot tests: an asyncio test runner for the whole session, a static page server, one browser."""
+"""Fixtures for bot tests: an asyncio runner for the whole session, a static page server, the legacy web runtime."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -11,10 +11,18 @@ from typing import Any
 
 import pytest
 
-from bots.drivers.browser import BrowserHost, LaunchOptions
-from retrofhir.config import BrowserSettings
+from bots.credentials import CredentialStore
+from bots.drivers.browser import BrowserHost
+from bots.engine import SourceRuntime
+from bots.map_loader import load_screen_map
+from bots.observer import RunObserver
+from bots.screen_map import ScreenMap
+from practice_ehrs.legacy_web.runner import LegacyWebServer
+from retrofhir.config import PROJECT_ROOT
 
 PAGES = Path(__file__).parent / "pages"
+NURSE = {"LEGACY_WEB_USERNAME": "nurse", "LEGACY_WEB_PASSWORD": "nurse123"}
+RuntimeFactory = Callable[..., SourceRuntime]
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -42,15 +50,36 @@ def static_site() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def launch_options() -> LaunchOptions:
-    return LaunchOptions.for_source(BrowserSettings(), [])
+def legacy_web_map() -> ScreenMap:
+    return load_screen_map(PROJECT_ROOT / "screen_maps" / "legacy_web.yaml")
 
 
-@pytest.fixture(scope="session")
-async def browser_host() -> AsyncIterator[BrowserHost]:
-    """The one browser of the test session; each test opens its own context."""
-    host = BrowserHost()
+@pytest.fixture
+async def make_runtime(
+    legacy_web_clean: LegacyWebServer, legacy_web_map: ScreenMap, browser_host: BrowserHost
+) -> AsyncIterator[RuntimeFactory]:
+    """Build runtimes over the freshly reset practice web EHR; all are closed after the test."""
+    made: list[SourceRuntime] = []
+
+    def make(
+        screen_map: ScreenMap | None = None,
+        environment: dict[str, str] | None = None,
+        base_url: str | None = None,
+        observer: RunObserver | None = None,
+    ) -> SourceRuntime:
+        runtime = SourceRuntime(
+            screen_map or legacy_web_map,
+            base_url=base_url or legacy_web_clean.base_url,
+            credentials=CredentialStore(environment=NURSE if environment is None else environment),
+            browser_host=browser_host,
+            observer=observer,
+            screenshots=observer is not None,
+        )
+        made.append(runtime)
+        return runtime
+
     try:
-        yield host
+        yield make
     finally:
-        await host.close()
+        for runtime in made:
+            await runtime.close()
