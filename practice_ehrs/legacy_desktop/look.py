@@ -119,6 +119,7 @@ class Look:
         root.option_add("*Listbox.Background", WINDOW)
         root.option_add("*Entry.Relief", "sunken")
         root.option_add("*Entry.BorderWidth", 2)
+        root.option_add("*Entry.HighlightThickness", 0)
         root.option_add("*Button.BorderWidth", 2)
         root.option_add("*selectBackground", SELECTION)
         root.option_add("*selectForeground", WINDOW)
