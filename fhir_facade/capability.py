@@ -14,6 +14,9 @@ SMART_OAUTH_URIS = "http://fhir-registry.smarthealthit.org/StructureDefinition/o
 def _resource_entry(capabilities: SourceCapabilities, resource_type: str) -> dict[str, Any]:
     capability = capabilities.resources[resource_type]
     interactions = [{"code": interaction.value} for interaction in Interaction if capability.supports(interaction)]
+    if capability.supports(Interaction.VREAD):
+        # The store keeps every version a bot saw, so whatever can be vread has an instance history.
+        interactions.append({"code": "history-instance"})
     entry: dict[str, Any] = {
         "type": resource_type,
         "interaction": interactions,

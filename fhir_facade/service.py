@@ -89,5 +89,13 @@ class SourceService:
             raise FhirError(404, IssueCode.NOT_FOUND, f"{resource_type}/{logical_id} has no version {version}")
         return stored
 
+    async def history(self, resource_type: str, logical_id: str) -> list[StoredResource]:
+        """The versions the store holds, newest first; a resource never seen is read first (or 404s)."""
+        versions = await self.store.history(self.source, resource_type, logical_id)
+        if not versions:
+            await self.read(resource_type, logical_id, Freshness())
+            versions = await self.store.history(self.source, resource_type, logical_id)
+        return versions
+
     async def save(self, records: Sequence[ProvidedResource]) -> list[StoredResource]:
         return await self.store.save_many(self.source, records)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, String, Text, delete, event
+from sqlalchemy import DateTime, Integer, String, Text, delete, event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -142,6 +142,34 @@ class LocalStore:
                 _utc(row.last_updated),
                 json.loads(row.body),
             )
+
+    async def history(self, source: str, resource_type: str, logical_id: str) -> list[StoredResource]:
+        """Every stored version, newest first; empty when the resource was never seen."""
+        async with self._sessions() as session:
+            current = await session.get(_CurrentRow, (source, resource_type, logical_id))
+            if current is None:
+                return []
+            rows = await session.scalars(
+                select(_HistoryRow)
+                .where(
+                    _HistoryRow.source == source,
+                    _HistoryRow.resource_type == resource_type,
+                    _HistoryRow.logical_id == logical_id,
+                )
+                .order_by(_HistoryRow.version_id.desc())
+            )
+            return [
+                StoredResource(
+                    source,
+                    resource_type,
+                    logical_id,
+                    current.legacy_key,
+                    row.version_id,
+                    _utc(row.last_updated),
+                    json.loads(row.body),
+                )
+                for row in rows
+            ]
 
     async def save(self, source: str, record: ProvidedResource) -> StoredResource:
         return (await self.save_many(source, [record]))[0]

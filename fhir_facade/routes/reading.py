@@ -1,4 +1,4 @@
-"""Read-side FHIR routes: metadata, per-source SMART discovery, read and vread. Nothing resource-specific."""
+"""Read-side FHIR routes: metadata, per-source SMART discovery, read, vread, history. Nothing resource-specific."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from fhir_facade.formats import FhirResponse, check_accept, fhir_response
 from fhir_facade.provider import Interaction
 from fhir_facade.routes.context import facade_context
 from fhir_facade.routes.headers import freshness, resource_headers
+from fhir_facade.search.bundle import history_bundle
 from fhir_facade.store import format_instant
 
 router = APIRouter(tags=["FHIR"])
@@ -46,7 +47,25 @@ async def read(source: str, resource_type: str, logical_id: str, request: Reques
     service = context.service(source)
     service.capability(resource_type, Interaction.READ)
     stored = await service.read(resource_type, logical_id, freshness(request))
-    return fhir_response(stored.resource(), headers=resource_headers(stored, context.base_url(source)))
+    headers = resource_headers(stored, context.base_url(source))
+    if request.headers.get("if-none-match") == headers["ETag"]:
+        return fhir_response(None, 304, headers)
+    return fhir_response(stored.resource(), headers=headers)
+
+
+@router.get(
+    "/fhir/{source}/{resource_type}/{logical_id}/_history",
+    summary="history of one resource (the versions the bots have seen)",
+    dependencies=[Depends(require_interaction(Interaction.VREAD))],
+)
+async def history(source: str, resource_type: str, logical_id: str, request: Request) -> FhirResponse:
+    check_accept(request)
+    context = facade_context(request)
+    service = context.service(source)
+    service.capability(resource_type, Interaction.VREAD)
+    versions = await service.history(resource_type, logical_id)
+    self_url = f"{context.base_url(source)}/{resource_type}/{logical_id}/_history"
+    return fhir_response(history_bundle(context.base_url(source), self_url, versions))
 
 
 @router.get(

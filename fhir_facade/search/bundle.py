@@ -1,4 +1,4 @@
-"""Searchset Bundles: entries with fullUrl and search.mode, total, paging links, and an outcome entry."""
+"""Bundles the facade answers with: searchsets (fullUrl, search.mode, total, paging links, outcome) and history."""
 
 from __future__ import annotations
 
@@ -36,6 +36,39 @@ def _entry(
         "resource": shape(stored.resource(), summary, elements),
         "search": {"mode": mode},
     }
+
+
+def history_bundle(base_url: str, self_url: str, versions: Sequence[StoredResource]) -> dict[str, Any]:
+    """A history Bundle of one resource's stored versions, newest first."""
+    entries = []
+    for index, stored in enumerate(versions):
+        url = f"{stored.resource_type}/{stored.logical_id}"
+        first_version = index == len(versions) - 1
+        entries.append(
+            {
+                "fullUrl": f"{base_url}/{url}",
+                "resource": stored.resource(),
+                "request": {
+                    "method": "POST" if first_version else "PUT",
+                    "url": stored.resource_type if first_version else url,
+                },
+                "response": {
+                    "status": "201" if first_version else "200",
+                    "etag": f'W/"{stored.version_id}"',
+                    "lastModified": format_instant(stored.last_updated),
+                },
+            }
+        )
+    bundle: dict[str, Any] = {
+        "resourceType": "Bundle",
+        "id": str(uuid.uuid4()),
+        "type": "history",
+        "total": len(entries),
+        "link": [{"relation": "self", "url": self_url}],
+    }
+    if entries:
+        bundle["entry"] = entries
+    return bundle
 
 
 def searchset_bundle(

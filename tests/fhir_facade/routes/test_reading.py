@@ -7,6 +7,8 @@ import httpx
 from bots.errors import RecordNotFound
 from tests.fhir_facade.server import RunningFacade
 
+FHIR_JSON = {"Content-Type": "application/fhir+json"}
+
 
 def test_metadata_is_anonymous_and_states_only_what_the_source_can_do(facade: RunningFacade) -> None:
     with facade.http() as anonymous:
@@ -27,6 +29,12 @@ def test_metadata_is_anonymous_and_states_only_what_the_source_can_do(facade: Ru
     }
     medication = by_type["MedicationStatement"]
     assert {item["code"] for item in medication["interaction"]} == {"read", "search-type"}
+    assert {item["code"] for item in by_type["Condition"]["interaction"]} == {
+        "read",
+        "vread",
+        "search-type",
+        "history-instance",
+    }
     patient_params = {param["name"]: param for param in by_type["Patient"]["searchParam"]}
     assert patient_params["birthdate"]["type"] == "date"
     assert "searched by the legacy system" in patient_params["family"]["documentation"]
@@ -120,3 +128,25 @@ def test_the_provider_knows_who_it_works_for(facade: RunningFacade, http: httpx.
     assert caller.client_id == "ec-client"
     assert caller.request_summary == "GET /fhir/{source}/{resource_type}/{logical_id}"
     assert "system/*.cruds" in caller.scopes
+
+
+def test_history_lists_the_versions_the_bots_saw(http: httpx.Client) -> None:
+    created = http.post(
+        "/Patient", json={"resourceType": "Patient", "name": [{"family": "Historic"}]}, headers=FHIR_JSON
+    ).json()
+    http.put(f"/Patient/{created['id']}", json={**created, "gender": "female"}, headers=FHIR_JSON)
+    bundle = http.get(f"/Patient/{created['id']}/_history").json()
+    assert bundle["type"] == "history"
+    assert [entry["resource"]["meta"]["versionId"] for entry in bundle["entry"]] == ["2", "1"]
+    assert [entry["request"]["method"] for entry in bundle["entry"]] == ["PUT", "POST"]
+    never_read = http.get("/Condition/problem-7/_history").json()
+    assert never_read["total"] == 1
+    assert http.get("/Patient/no-such-patient/_history").status_code == 404
+
+
+def test_if_none_match_answers_304_for_the_current_version(http: httpx.Client) -> None:
+    first = http.get("/Patient/4")
+    unchanged = http.get("/Patient/4", headers={"If-None-Match": first.headers["etag"]})
+    assert unchanged.status_code == 304
+    assert unchanged.content == b""
+    assert http.get("/Patient/4", headers={"If-None-Match": 'W/"999"'}).status_code == 200
