@@ -8,6 +8,7 @@ from audit.cli import audit
 from bots.cli import bot
 from fhir_facade.cli import dev_token
 from practice_ehrs.cli import practice
+from recordings.cli import map_group, record, replay
 from scheduler.cli import queue, worker
 
 
@@ -22,3 +23,6 @@ main.add_command(worker)
 main.add_command(audit)
 main.add_command(dev_token)
 main.add_command(bot)
+main.add_command(record)
+main.add_command(map_group)
+main.add_command(replay)
