@@ -86,11 +86,16 @@ class SessionPool:
                 retry_after_seconds=timeout,
                 source=self.screen_map.source.id,
             ) from None
+        session: Session | None = None
         try:
+            if not self._idle:
+                self._credentials.resolve(self.screen_map.source)
             session = self._idle.pop() if self._idle else await self._new_session()
             if not session.logged_in:
                 await self.log_in(session)
         except BaseException:
+            if session is not None:
+                self._idle.append(session)
             self._seats.release()
             raise
         return session
