@@ -8,8 +8,8 @@ from typing import Any
 from starlette.responses import Response
 from starlette.routing import Route
 
-from practice_ehrs.legacy_web.layouts import tabs, words
 from practice_ehrs.legacy_web.records import chart_rows, get_patient, lab_page
+from practice_ehrs.legacy_web.ui_words import tabs, words
 from practice_ehrs.legacy_web.views import display_row
 from practice_ehrs.legacy_web.web_kit import PageContext, clinical_page, page_number, render
 

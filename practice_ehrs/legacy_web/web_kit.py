@@ -20,8 +20,9 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from practice_ehrs.clinical_data import open_database
 from practice_ehrs.legacy_web.images import PRODUCT_NAME, PRODUCT_VERSION
 from practice_ehrs.legacy_web.knobs import KnobBoard
-from practice_ehrs.legacy_web.layouts import FORMS, GRIDS, words
+from practice_ehrs.legacy_web.layouts import FORMS, GRIDS
 from practice_ehrs.legacy_web.sessions import Session, SessionStore
+from practice_ehrs.legacy_web.ui_words import words
 
 SESSION_COOKIE = "JSESSIONID"
 

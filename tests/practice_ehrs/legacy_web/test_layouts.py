@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from practice_ehrs.legacy_web.layouts import FORMS, GRIDS, tabs, words
+from practice_ehrs.legacy_web.layouts import FORMS, GRIDS
 
 
 def test_version_2_has_the_same_fields_in_another_order() -> None:
@@ -15,9 +15,7 @@ def test_version_2_has_the_same_fields_in_another_order() -> None:
         assert sorted(key for key, _ in grid.columns_for(1)) == sorted(key for key, _ in grid.columns_for(2))
 
 
-def test_version_2_renames_labels_tabs_and_words() -> None:
+def test_version_2_renames_labels() -> None:
     assert FORMS["search"].label("last", 2) == "Surname"
     assert FORMS["register"].label("dob", 2) == "Birth Date"
     assert FORMS["vitals"].label("weight_lb", 2) == "Wt (lbs)"
-    assert [text for _, text in tabs(1)] != [text for _, text in tabs(2)]
-    assert words(2)["mrn"] == "Med Rec #"
