@@ -110,8 +110,3 @@ def search_param_definition(resource_type: str, name: str) -> SearchParamDefinit
         if definition.name == name:
             return definition
     return None
-
-
-def reference_params(resource_type: str) -> tuple[SearchParamDefinition, ...]:
-    """The reference-typed parameters of a resource type: what `_include`/`_revinclude` may follow."""
-    return tuple(definition for definition in _BY_TYPE.get(resource_type, ()) if definition.type == ParamType.REFERENCE)

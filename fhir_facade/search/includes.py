@@ -28,6 +28,10 @@ class Inclusion:
     warnings: list[str] = field(default_factory=list)
     _seen: set[tuple[str, str]] = field(default_factory=set)
 
+    def exclude(self, resources: Sequence[StoredResource]) -> None:
+        """Never include these (the page's matches are already in the Bundle)."""
+        self._seen.update((stored.resource_type, stored.logical_id) for stored in resources)
+
     def add(self, stored: StoredResource) -> None:
         key = (stored.resource_type, stored.logical_id)
         if key not in self._seen:
@@ -102,7 +106,7 @@ async def resolve_inclusions(
     limit: int,
 ) -> Inclusion:
     result = Inclusion()
-    result._seen.update((stored.resource_type, stored.logical_id) for stored in matches)
+    result.exclude(matches)
     for spec in includes:
         await _include(service, scopes, matches, spec, result)
     for spec in revincludes:

@@ -29,10 +29,6 @@ class SearchParam:
     values: tuple[str, ...]
     modifier: str | None = None
 
-    def as_query(self) -> tuple[str, str]:
-        key = f"{self.name}:{self.modifier}" if self.modifier else self.name
-        return key, ",".join(value.replace("\\", "\\\\").replace(",", "\\,") for value in self.values)
-
 
 @dataclass(frozen=True)
 class SortKey:
