@@ -30,6 +30,7 @@ class RecordKind:
     STEP = "step"
     RUN_FINISHED = "run-finished"
     VIEW = "view"
+    WRITE_LINKED = "write-linked"
     PURGE = "purge"
 
 

@@ -68,6 +68,20 @@ class AuditTrail:
                 _index(session, item)
         return records
 
+    def link_written_resource(self, job_id: str, resource_type: str, resource_id: str) -> list[str]:
+        """Tie the runs of write job `job_id` to the resource it wrote (known once the job resolves); the link is a
+        chain record of its own. Returns the run ids linked, newest last."""
+        with self.session() as session:
+            runs = list(session.scalars(select(Run).where(Run.job_id == job_id).order_by(Run.started_at)))
+            written = [run for run in runs if run.succeeded]
+            if not written:
+                return []
+            payload = {"job_id": job_id, "resource": f"{resource_type}/{resource_id}"}
+            chain.append(session, [ChainEntry(RecordKind.WRITE_LINKED, run.run_id, payload) for run in written])
+            for run in written:
+                run.written_resource_type, run.written_resource_id = resource_type, resource_id
+            return [run.run_id for run in written]
+
     def record_view(self, viewer: str, run_ids: Sequence[str], via: str) -> ChainRecord:
         """Record that `viewer` looked at `run_ids` (console page, export, FHIR query) in the chain itself."""
         run_key = run_ids[0] if len(run_ids) == 1 else "*"
@@ -147,9 +161,10 @@ def _index(session: Session, item: TrailItem) -> None:
     run.error_kind = item.error.kind if item.error else None
     run.error_message = item.error.message if item.error else None
     run.response_summary = item.response_summary
-    if item.resource_type and item.resource_id and run.interaction.rsplit(".", 1)[-1] in WRITE_INTERACTIONS:
-        run.written_resource_type = item.resource_type
-        run.written_resource_id = item.resource_id
+    resource_type = item.resource_type or run.resource_type
+    resource_id = item.resource_id or run.resource_id
+    if item.succeeded and resource_type and resource_id and run.interaction.rsplit(".", 1)[-1] in WRITE_INTERACTIONS:
+        # A create learns its id only at the end (or later: see link_written_resource); an update knows it upfront.
+        run.written_resource_type, run.written_resource_id = resource_type, resource_id
     elif item.resource_type and item.resource_id and run.resource_id is None:
-        run.resource_type = item.resource_type
-        run.resource_id = item.resource_id
+        run.resource_type, run.resource_id = item.resource_type, item.resource_id

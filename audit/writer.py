@@ -1,7 +1,10 @@
 """A background thread that writes the trail, so a bot's step costs a queue put, not an encrypt and a commit.
 
-Items are written in arrival order, in batches of whatever has queued up (one transaction per batch). A full
-queue makes the submitter wait rather than drop anything; `flush` and `close` wait for everything submitted.
+Screenshots are encrypted and filed as they arrive; chain records are committed in arrival order, one transaction
+per batch, a batch ending at a run's end, after LINGER_SECONDS, or at MAX_BATCH items. A full queue makes the
+submitter wait rather than drop anything; `flush` and `close` wait for everything submitted. What a crash can lose
+is what was not yet committed: at most LINGER_SECONDS of a run still in progress, never a finished run whose
+end the observer awaited.
 """
 
 from __future__ import annotations
@@ -14,10 +17,13 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 
 from audit.trail import AuditTrail, TrailItem
+from bots.observer import RunResult, StepRecord
 
 logger = logging.getLogger(__name__)
 
 MAX_BATCH = 256
+# Steps wait at most this long to be committed together with the rest of their run (one transaction per run).
+LINGER_SECONDS = 0.5
 # A locked or briefly unreachable database is retried before the batch's waiters are told it failed.
 WRITE_ATTEMPTS = 4
 
@@ -74,16 +80,37 @@ class TrailWriter:
         self._thread.join()
 
     def _run(self) -> None:
+        pending: list[_Pending] = []
+        deadline = 0.0
         while True:
-            batch = [self._queue.get()]
-            while len(batch) < MAX_BATCH:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            self._write(batch)
-            if self._closed and batch[-1].item is None:
-                return
+            try:
+                timeout = max(deadline - time.monotonic(), 0.0) if pending else None
+                incoming = self._queue.get(timeout=timeout)
+            except queue.Empty:
+                self._write(pending)
+                pending = []
+                continue
+            item = incoming.item
+            if isinstance(item, StepRecord) and item.screenshot_png is not None:
+                self._store_screenshot(item.screenshot_png)
+            pending.append(incoming)
+            if len(pending) == 1:
+                deadline = time.monotonic() + LINGER_SECONDS
+            if item is None or isinstance(item, RunResult) or len(pending) >= MAX_BATCH:
+                self._write(pending)
+                pending = []
+                if item is None and self._closed:
+                    return
+
+    def _store_screenshot(self, png: bytes) -> None:
+        """Encrypt and file a screenshot as soon as it arrives, so the run's end only waits for one commit.
+
+        Failures are left to the batch write, which files it again (put is idempotent) and retries.
+        """
+        try:
+            self.trail.screenshots.put(png)
+        except Exception:
+            logger.warning("audit screenshot could not be stored yet; the batch write will retry")
 
     def _write(self, batch: list[_Pending]) -> None:
         items = [pending.item for pending in batch if pending.item is not None]

@@ -1,10 +1,7 @@
-"""`retrofhir audit ...` end to end: a real subprocess for verify's exit status, the rest through click."""
+"""`retrofhir audit ...` end to end through click, against a real trail on disk."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -33,21 +30,17 @@ def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, st
     return values
 
 
-def _retrofhir(environment: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    command = [str(Path(sys.executable).parent / "retrofhir"), *args]
-    return subprocess.run(command, env={**os.environ, **environment}, capture_output=True, text=True, check=False)
-
-
 def test_verify_passes_then_names_the_first_altered_record(environment: dict[str, str], tmp_path: Path) -> None:
-    passed = _retrofhir(environment, "audit", "verify")
-    assert passed.returncode == 0, passed.stderr
+    runner = CliRunner()
+    passed = runner.invoke(audit, ["verify"])
+    assert passed.exit_code == 0, passed.output
     assert "OK: the chain and every screenshot match" in passed.stdout
     trail = AuditTrail.open(AuditSettings(key_env="RETROFHIR_TEST_UNSET"), tmp_path)
     with trail.session() as session:
         session.execute(update(ChainRecord).where(ChainRecord.seq == 7).values(run_id="run-9"))
     trail.close()
-    failed = _retrofhir(environment, "audit", "verify")
-    assert failed.returncode == 1
+    failed = runner.invoke(audit, ["verify"])
+    assert failed.exit_code == 1
     assert "FAILED: record 7: record hash does not match its fields" in failed.stderr
 
 

@@ -117,3 +117,18 @@ def test_date_bounds_follow_fhir_prefixes() -> None:
     assert date_bounds(["gt2026-01-05T10:00:00Z"])[0] == datetime(2026, 1, 5, 10, 0, 1, tzinfo=UTC)
     with pytest.raises(ValueError, match="not a FHIR date"):
         date_bounds(["yesterday"])
+
+
+def test_a_create_whose_id_is_known_only_later_is_linked_through_its_write_job(trail: AuditTrail) -> None:
+    from dataclasses import replace
+
+    info, steps, _ = make_run("run-create", interaction="Observation.create")
+    ended = RunResult("run-create", True, datetime.now(UTC))
+    record_runs(trail, [(replace(info, job_id="job-42"), steps, ended)])
+    assert search_provenance(trail, "Observation/obs-9", viewer="auditor-app").total == 0
+    assert trail.link_written_resource("job-42", "Observation", "obs-9") == ["run-create"]
+    page = search_provenance(trail, "Observation/obs-9", viewer="auditor-app")
+    assert [provenance.id for provenance in page.resources] == ["run-create"]
+    entities = _json(page.resources[0])["entity"]
+    assert any(entity["what"].get("identifier", {}).get("value") == "job-42" for entity in entities)
+    assert trail.link_written_resource("job-unknown", "Observation", "obs-9") == []
