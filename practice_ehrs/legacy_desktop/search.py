@@ -13,6 +13,7 @@ from practice_ehrs.legacy_desktop.window import Context, LegacyWindow, show_erro
 
 SEARCH_TITLE = "Patient Search"
 NAME_WIDTH = 30
+HAIR_SPACE = "\u200a"  # pads list columns to within a pixel, as a proportional font's spaces cannot
 CRITERIA_V1 = ("last_name", "first_name", "dob", "mrn")
 CRITERIA_V2 = ("mrn", "last_name", "first_name", "dob")
 
@@ -30,8 +31,10 @@ def mmddyyyy(iso_date: str) -> str:
 def pad_to(text: str, pixels: int, measure: Callable[[str], int]) -> str:
     """`text` followed by spaces until it is `pixels` wide in a proportional font (old-style list columns)."""
     padded = text + " "
-    while measure(padded) < pixels:
+    while measure(padded + " ") <= pixels:
         padded += " "
+    while measure(padded) < pixels and measure(padded + HAIR_SPACE) <= pixels:
+        padded += HAIR_SPACE
     return padded
 
 
