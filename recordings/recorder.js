@@ -62,6 +62,7 @@
     for (let depth = 0; depth < 3 && node && node !== document.body; depth++) {
       let sibling = node.previousSibling;
       while (sibling) {
+        if (sibling.nodeType === 1 && sibling.matches('input,select,textarea,button')) break;
         const text = clean(sibling.nodeType === 3 ? sibling.textContent : sibling.innerText);
         if (text && text.length <= 60) {
           const literal = quote(text);
@@ -252,12 +253,12 @@
   }, true);
   document.addEventListener('keydown', (event) => {
     const el = event.target;
-    if (!(el instanceof Element) || inOverlay(el)) return;
     if (event.altKey && event.shiftKey && event.code === 'KeyM') {
       event.preventDefault();
       askName(hovered || document.activeElement || el);
       return;
     }
+    if (!(el instanceof Element) || inOverlay(el)) return;
     const special = ['Enter', 'Escape'].includes(event.key) || /^F\d+$/.test(event.key);
     if (!special && !(event.ctrlKey || event.altKey)) return;
     if (event.key === 'Enter' && isTextEntry(el)) recordFill(el);

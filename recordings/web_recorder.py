@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -139,6 +140,19 @@ class WebRecorder:
             await asyncio.sleep(0.02)
         await self.settle(timeout_seconds)
         return self.actions
+
+    async def wait_for_action(
+        self, matches: Callable[[RecordedAction], bool], timeout_seconds: float = 5
+    ) -> RecordedAction:
+        """Wait until an action like this is written, and return it."""
+        deadline = time.monotonic() + timeout_seconds
+        while True:
+            found = next((action for action in self.actions if matches(action)), None)
+            if found is not None:
+                return found
+            if time.monotonic() > deadline:
+                raise TimeoutError("no such action was recorded")
+            await asyncio.sleep(0.02)
 
     async def _on_binding(self, source: dict[str, Any], payload: dict[str, Any]) -> None:
         self._enqueue("user", (source["frame"], payload))

@@ -1,0 +1,41 @@
+"""One recording of the Problems workflow on the practice web EHR, shared by the authoring tests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+
+from practice_ehrs.legacy_web.runner import LegacyWebServer
+from recordings.store import Recording, load_recording
+from tests.recordings.authoring import record_problems
+
+
+@pytest.fixture(scope="session")
+def problems_recording(legacy_web: LegacyWebServer, tmp_path_factory: pytest.TempPathFactory) -> Recording:
+    folder = tmp_path_factory.mktemp("recordings") / "problems"
+    asyncio.run(record_problems(legacy_web.base_url, folder))
+    return load_recording(folder)
+
+
+@pytest.fixture
+def ui_version_2(legacy_web: LegacyWebServer) -> Iterator[LegacyWebServer]:
+    """The practice web EHR after its vendor upgrade; back to version 1 afterwards for everyone else."""
+    legacy_web.set_knobs(ui_version=2)
+    try:
+        yield legacy_web
+    finally:
+        legacy_web.set_knobs(ui_version=1)
+
+
+@pytest.fixture
+def author_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {
+        "AUTHORED_WEB_USERNAME": "nurse",
+        "AUTHORED_WEB_PASSWORD": "nurse123",
+        "LEGACY_WEB_USERNAME": "nurse",
+        "LEGACY_WEB_PASSWORD": "nurse123",
+        "RETROFHIR_RECORDING_PASSWORD": "nurse123",
+    }.items():
+        monkeypatch.setenv(name, value)
