@@ -2,19 +2,53 @@
 
 Others use: `AuditObserver` (the engine's RunObserver), `AuditTrail.open(settings, data_dir)`, `TrailWriter`,
 `verify_trail`, `purge_expired`, the FHIR query functions, and `export_run_html`.
+
+Names are imported on first use: `retrofhir.config` imports `audit.settings`, and loading the whole trail
+(which needs `bots`, which needs the config) at that moment would be an import cycle.
 """
 
-from audit.annotate import annotate
-from audit.blobstore import ScreenshotMismatch, ScreenshotMissing, ScreenshotStore
-from audit.chain import GENESIS_HASH, RecordKind, record_hash
-from audit.keys import AuditKeyError, KeyRing, NoAuditKey, append_new_key
-from audit.observer import AuditObserver
-from audit.purge import PurgeReport, purge_before, purge_expired
-from audit.records import StepView
-from audit.settings import AuditSettings
-from audit.trail import AuditTrail
-from audit.verify import ChainProblem, VerificationReport, verify_trail
-from audit.writer import TrailWriter
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from audit.annotate import annotate
+    from audit.blobstore import ScreenshotMismatch, ScreenshotMissing, ScreenshotStore
+    from audit.chain import GENESIS_HASH, RecordKind, record_hash
+    from audit.keys import AuditKeyError, KeyRing, NoAuditKey, append_new_key
+    from audit.observer import AuditObserver
+    from audit.purge import PurgeReport, purge_before, purge_expired
+    from audit.records import StepView
+    from audit.settings import AuditSettings
+    from audit.trail import AuditTrail
+    from audit.verify import ChainProblem, VerificationReport, verify_trail
+    from audit.writer import TrailWriter
+
+_HOMES = {
+    "AuditKeyError": "keys",
+    "AuditObserver": "observer",
+    "AuditSettings": "settings",
+    "AuditTrail": "trail",
+    "ChainProblem": "verify",
+    "GENESIS_HASH": "chain",
+    "KeyRing": "keys",
+    "NoAuditKey": "keys",
+    "PurgeReport": "purge",
+    "RecordKind": "chain",
+    "ScreenshotMismatch": "blobstore",
+    "ScreenshotMissing": "blobstore",
+    "ScreenshotStore": "blobstore",
+    "StepView": "records",
+    "TrailWriter": "writer",
+    "VerificationReport": "verify",
+    "annotate": "annotate",
+    "append_new_key": "keys",
+    "purge_before": "purge",
+    "purge_expired": "purge",
+    "record_hash": "chain",
+    "verify_trail": "verify",
+}
 
 __all__ = [
     "GENESIS_HASH",
@@ -40,3 +74,10 @@ __all__ = [
     "record_hash",
     "verify_trail",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'audit' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"audit.{home}"), name)
