@@ -19,7 +19,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from audit.schema import ChainHead, ChainRecord
+from audit.schema import ChainHead, ChainRecord, chain_table, head_table
 
 GENESIS_HASH = "0" * 64
 _HEAD_ID = 1
@@ -93,19 +93,29 @@ def ensure_head(session: Session) -> None:
         pass
 
 
-def append(session: Session, entries: Sequence[ChainEntry]) -> list[ChainRecord]:
+@dataclass(frozen=True)
+class Appended:
+    """Where an entry landed in the chain."""
+
+    seq: int
+    record_hash: str
+
+
+def append(session: Session, entries: Sequence[ChainEntry]) -> list[Appended]:
     """Append `entries` in order inside the caller's transaction.
 
     The first statement updates the head row, which takes the database's write lock (SQLite) or the row lock
-    (PostgreSQL) before anything is read, so appenders in several processes never fork the chain.
+    (PostgreSQL) before anything is read, so appenders in several processes never fork the chain. Statements go
+    straight to the connection (Core, not ORM): this runs for every bot step.
     """
     if not entries:
         return []
-    claimed = session.execute(
-        update(ChainHead)
-        .where(ChainHead.id == _HEAD_ID)
-        .values(last_seq=ChainHead.last_seq + len(entries))
-        .returning(ChainHead.last_seq, ChainHead.last_hash)
+    connection = session.connection()
+    claimed = connection.execute(
+        update(head_table)
+        .where(head_table.c.id == _HEAD_ID)
+        .values(last_seq=head_table.c.last_seq + len(entries))
+        .returning(head_table.c.last_seq, head_table.c.last_hash)
     ).one()
     seq = claimed.last_seq - len(entries)
     prev = claimed.last_hash
@@ -130,9 +140,9 @@ def append(session: Session, entries: Sequence[ChainEntry]) -> list[ChainRecord]
             }
         )
         prev = digest
-    session.execute(insert(ChainRecord), rows)
-    session.execute(update(ChainHead).where(ChainHead.id == _HEAD_ID).values(last_hash=prev))
-    return [ChainRecord(**row) for row in rows]
+    connection.execute(insert(chain_table), rows)
+    connection.execute(update(head_table).where(head_table.c.id == _HEAD_ID).values(last_hash=prev))
+    return [Appended(row["seq"], row["record_hash"]) for row in rows]
 
 
 def head(session: Session) -> tuple[int, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import cast
 
 from sqlalchemy import (
     Boolean,
@@ -12,6 +13,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     create_engine,
     event,
@@ -94,6 +96,12 @@ class Run(Base):
         Index("ix_audit_runs_patient", "patient_id"),
         Index("ix_audit_runs_written", "written_resource_type", "written_resource_id"),
     )
+
+
+# The same tables for Core statements, used on the per-step write path where ORM overhead would dominate.
+chain_table = cast(Table, ChainRecord.__table__)
+head_table = cast(Table, ChainHead.__table__)
+runs_table = cast(Table, Run.__table__)
 
 
 def as_utc(moment: datetime) -> datetime:

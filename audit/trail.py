@@ -8,16 +8,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, Row, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from audit import chain
 from audit.blobstore import ScreenshotStore
-from audit.chain import ChainEntry, RecordKind
+from audit.chain import Appended, ChainEntry, RecordKind
 from audit.keys import KeyRing
 from audit.outcome import outcome_code
 from audit.records import RunStart, StepView, result_payload, run_payload, step_payload, step_view
-from audit.schema import ChainRecord, Run, as_utc, open_engine
+from audit.schema import ChainRecord, Run, as_utc, open_engine, runs_table
 from audit.settings import AuditSettings
 from bots.observer import RunResult, StepOutcome, StepRecord
 
@@ -51,7 +51,7 @@ class AuditTrail:
     def close(self) -> None:
         self.engine.dispose()
 
-    def write(self, items: Sequence[TrailItem]) -> list[ChainRecord]:
+    def write(self, items: Sequence[TrailItem]) -> list[Appended]:
         """Store screenshots, then append every item to the chain and the run index in one transaction."""
         entries: list[ChainEntry] = []
         for item in items:
@@ -64,8 +64,7 @@ class AuditTrail:
                 entries.append(ChainEntry(RecordKind.RUN_FINISHED, item.run_id, result_payload(item)))
         with self.session() as session:
             records = chain.append(session, entries)
-            for item in items:
-                _index(session, item)
+            _index(session.connection(), items)
         return records
 
     def link_written_resource(self, job_id: str, resource_type: str, resource_id: str) -> list[str]:
@@ -82,7 +81,7 @@ class AuditTrail:
                 run.written_resource_type, run.written_resource_id = resource_type, resource_id
             return [run.run_id for run in written]
 
-    def record_view(self, viewer: str, run_ids: Sequence[str], via: str) -> ChainRecord:
+    def record_view(self, viewer: str, run_ids: Sequence[str], via: str) -> Appended:
         """Record that `viewer` looked at `run_ids` (console page, export, FHIR query) in the chain itself."""
         run_key = run_ids[0] if len(run_ids) == 1 else "*"
         entry = ChainEntry(RecordKind.VIEW, run_key, {"viewer": viewer, "via": via, "run_ids": list(run_ids)})
@@ -121,50 +120,76 @@ def _payload(record: ChainRecord) -> dict[str, Any] | None:
 WRITE_INTERACTIONS = ("create", "update")
 
 
-def _index(session: Session, item: TrailItem) -> None:
-    if isinstance(item, RunStart):
-        info = item.info
-        session.add(
-            Run(
-                run_id=info.run_id,
-                source=info.source,
-                interaction=info.interaction,
-                kind=str(info.kind),
-                resource_type=info.resource_type,
-                resource_id=info.resource_id,
-                patient_id=info.patient_id,
-                client_id=info.client_id,
-                scopes=" ".join(info.scopes),
-                job_id=info.job_id,
-                request_summary=info.request_summary,
-                started_at=as_utc(item.started_at),
-                step_count=0,
-                failed_steps=0,
-                drift=False,
-                step_ms_total=0.0,
+def _index(connection: Connection, items: Sequence[TrailItem]) -> None:
+    """Bring the run index up to date with a batch: insert started runs, then one update per run touched."""
+    started = [item for item in items if isinstance(item, RunStart)]
+    if started:
+        connection.execute(insert(runs_table), [_run_row(item) for item in started])
+    touched: dict[str, list[StepRecord | RunResult]] = {}
+    for item in items:
+        if not isinstance(item, RunStart):
+            touched.setdefault(item.run_id, []).append(item)
+    if not touched:
+        return
+    current = {
+        row.run_id: row for row in connection.execute(select(runs_table).where(runs_table.c.run_id.in_(list(touched))))
+    }
+    for run_id, updates in touched.items():
+        row = current.get(run_id)
+        if row is not None:
+            connection.execute(
+                update(runs_table).where(runs_table.c.run_id == run_id).values(**_run_changes(row, updates))
             )
-        )
-        session.flush()
-        return
-    run = session.get(Run, item.run_id)
-    if run is None:
-        return
-    if isinstance(item, StepRecord):
-        run.step_count += 1
-        run.failed_steps += 1 if item.outcome == StepOutcome.FAILED else 0
-        run.drift = run.drift or item.outcome == StepOutcome.DRIFT
-        run.step_ms_total += item.duration_ms
-        return
-    run.finished_at = as_utc(item.finished_at)
-    run.succeeded = item.succeeded
-    run.outcome_code = outcome_code(item.succeeded, item.error.kind if item.error else None)
-    run.error_kind = item.error.kind if item.error else None
-    run.error_message = item.error.message if item.error else None
-    run.response_summary = item.response_summary
-    resource_type = item.resource_type or run.resource_type
-    resource_id = item.resource_id or run.resource_id
-    if item.succeeded and resource_type and resource_id and run.interaction.rsplit(".", 1)[-1] in WRITE_INTERACTIONS:
+
+
+def _run_row(start: RunStart) -> dict[str, Any]:
+    info = start.info
+    return {
+        "run_id": info.run_id,
+        "source": info.source,
+        "interaction": info.interaction,
+        "kind": str(info.kind),
+        "resource_type": info.resource_type,
+        "resource_id": info.resource_id,
+        "patient_id": info.patient_id,
+        "client_id": info.client_id,
+        "scopes": " ".join(info.scopes),
+        "job_id": info.job_id,
+        "request_summary": info.request_summary,
+        "started_at": as_utc(start.started_at),
+        "step_count": 0,
+        "failed_steps": 0,
+        "drift": False,
+        "step_ms_total": 0.0,
+    }
+
+
+def _run_changes(row: Row[Any], updates: list[StepRecord | RunResult]) -> dict[str, Any]:
+    steps = [item for item in updates if isinstance(item, StepRecord)]
+    changes: dict[str, Any] = {
+        "step_count": row.step_count + len(steps),
+        "failed_steps": row.failed_steps + sum(1 for step in steps if step.outcome == StepOutcome.FAILED),
+        "drift": bool(row.drift) or any(step.outcome == StepOutcome.DRIFT for step in steps),
+        "step_ms_total": row.step_ms_total + sum(step.duration_ms for step in steps),
+    }
+    results = [item for item in updates if isinstance(item, RunResult)]
+    if not results:
+        return changes
+    result = results[-1]
+    error_kind = result.error.kind if result.error else None
+    changes |= {
+        "finished_at": as_utc(result.finished_at),
+        "succeeded": result.succeeded,
+        "outcome_code": outcome_code(result.succeeded, error_kind),
+        "error_kind": error_kind,
+        "error_message": result.error.message if result.error else None,
+        "response_summary": result.response_summary,
+    }
+    resource_type = result.resource_type or row.resource_type
+    resource_id = result.resource_id or row.resource_id
+    if result.succeeded and resource_type and resource_id and row.interaction.rsplit(".", 1)[-1] in WRITE_INTERACTIONS:
         # A create learns its id only at the end (or later: see link_written_resource); an update knows it upfront.
-        run.written_resource_type, run.written_resource_id = resource_type, resource_id
-    elif item.resource_type and item.resource_id and run.resource_id is None:
-        run.resource_type, run.resource_id = item.resource_type, item.resource_id
+        changes |= {"written_resource_type": resource_type, "written_resource_id": resource_id}
+    elif result.resource_type and result.resource_id and row.resource_id is None:
+        changes |= {"resource_type": result.resource_type, "resource_id": result.resource_id}
+    return changes
