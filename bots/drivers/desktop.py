@@ -1,0 +1,382 @@
+"""The desktop driver: a legacy desktop application operated through its pixels, the mouse and the keyboard only.
+
+The driver launches the application (the screen map's `launch` command) on an Xvfb display it owns and never
+touches the application's toolkit: it sees screenshots (mss, grayscale), finds elements by OCR text anchors
+(Tesseract word boxes, cached by pixels), image templates (OpenCV, several scales) and fixed regions, reads
+fields by OCR of their crops, and acts with xdotool on the focused window. The "screen" is the topmost window:
+its title is what a person reads in its title bar.
+
+`goto(address)` closes every window stacked above the newest window whose title matches `address` (a regular
+expression): the desktop way of returning to a known place. A crashed application (process gone, or no window
+for longer than the element timeout) raises AppCrashed once; the next call launches it again, at its login.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cv2
+import mss
+import mss.tools
+import numpy as np
+
+from bots.drivers.base import DialogAnswer, FieldText, ScreenSignals
+from bots.drivers.desktop_app import DesktopApp, Window, expand_launch
+from bots.drivers.desktop_input import XInput
+from bots.errors import AppCrashed, ConfigurationError, InputRejected, LegacyUnreachable, WriteNotVerified
+from bots.locators import (
+    CellLocator,
+    Element,
+    ImageLocator,
+    Locator,
+    OcrAnchorLocator,
+    OcrRowsLocator,
+    RegionLocator,
+)
+from bots.map_models import Timeouts
+from bots.observer import Box
+from bots.ocr import Gray, Ocr, Word
+from bots.screen_map import ScreenMap
+from bots.vision import Column, find_phrase, header_columns, match_template, normalise, text_bands
+from retrofhir.config import Settings
+
+POLL_SECONDS = 0.03
+HEADER_MARGIN = 3
+ROW_MARGIN = 2
+CELL_MARGIN = 3
+CLOSE_WAIT_SECONDS = 3.0
+READ_BACK_CONFIDENCE = 50.0
+
+
+@dataclass(frozen=True)
+class Target:
+    """The driver's handle on a found element: the window it is in, and for grid rows the grid's columns."""
+
+    window: Window
+    columns: tuple[Column, ...] = ()
+
+
+def clip(box: Box, bounds: Box) -> Box | None:
+    left, top = max(box.x, bounds.x), max(box.y, bounds.y)
+    right = min(box.x + box.width, bounds.x + bounds.width)
+    bottom = min(box.y + box.height, bounds.y + bounds.height)
+    if right <= left or bottom <= top:
+        return None
+    return Box(left, top, right - left, bottom - top)
+
+
+def relative(region: tuple[int, int, int, int], origin: Box) -> Box:
+    x, y, width, height = region
+    return Box(origin.x + x, origin.y + y, width, height)
+
+
+class DesktopDriver:
+    """One desktop session: the application on its own display, seen through screenshots and OCR."""
+
+    kind = "desktop"
+
+    def __init__(
+        self,
+        command: list[str],
+        timeouts: Timeouts,
+        template_dir: Path,
+        *,
+        environment: dict[str, str] | None = None,
+        display_number: int | None = None,
+    ) -> None:
+        self.app = DesktopApp(command, environment, display_number)
+        self.timeouts = timeouts
+        self.template_dir = template_dir
+        self.ocr: Ocr | None = None
+        self._input: XInput | None = None
+        self._grabber: Any = None
+        self._templates: dict[str, Gray] = {}
+        self._crash_reported = False
+        self._windowless_since: float | None = None
+
+    # -- session -------------------------------------------------------------------------------------------------
+
+    async def start(self, state: dict[str, Any] | None = None) -> None:
+        self.ocr = self.ocr or Ocr()
+        await self._launch()
+
+    async def _launch(self) -> None:
+        await self.app.launch(self.timeouts.navigation_seconds)
+        self._input = XInput(self.app.env, self.timeouts.element_seconds)
+        if self._grabber is not None:
+            self._grabber.close()
+        self._grabber = mss.MSS(display=self.app.display)
+        self._crash_reported = False
+        self._windowless_since = None
+
+    async def stop(self) -> None:
+        try:
+            if self._grabber is not None:
+                self._grabber.close()
+                self._grabber = None
+            if self.ocr is not None:
+                self.ocr.close()
+                self.ocr = None
+        finally:
+            self.app.stop()
+
+    async def saved_state(self) -> dict[str, Any] | None:
+        return None
+
+    def _windows(self) -> list[Window]:
+        """The application's windows; AppCrashed (once) when its process or every window is gone."""
+        windows = self.app.windows() if self.app.alive else []
+        if windows:
+            self._windowless_since = None
+            return windows
+        now = time.monotonic()
+        if self.app.alive and (self._windowless_since is None or now - self._windowless_since < self._grace()):
+            self._windowless_since = self._windowless_since or now
+            return []
+        self._crash_reported = True
+        raise AppCrashed("the desktop application's process or windows are gone")
+
+    def _grace(self) -> float:
+        return self.timeouts.element_seconds
+
+    async def _recover(self) -> None:
+        """After a crash was reported, the next use launches the application again."""
+        if self._crash_reported and not (self.app.alive and self.app.windows()):
+            await self._launch()
+
+    async def _top(self) -> Window:
+        await self._recover()
+        deadline = time.monotonic() + self._grace() + 1
+        while True:
+            windows = self._windows()
+            if windows:
+                return windows[-1]
+            if time.monotonic() > deadline:
+                raise AppCrashed("the desktop application shows no window")
+            await asyncio.sleep(POLL_SECONDS)
+
+    @property
+    def input(self) -> XInput:
+        if self._input is None:
+            raise ConfigurationError("the desktop session is not started")
+        return self._input
+
+    def _ocr(self) -> Ocr:
+        if self.ocr is None:
+            raise ConfigurationError("the desktop session is not started")
+        return self.ocr
+
+    # -- pixels ----------------------------------------------------------------------------------------------------
+
+    def grab(self, box: Box) -> Gray:
+        """A grayscale screenshot of one box of the screen."""
+        shot = self._grabber.grab({"left": box.x, "top": box.y, "width": box.width, "height": box.height})
+        pixels = np.frombuffer(shot.bgra, dtype=np.uint8).reshape(shot.height, shot.width, 4)
+        return np.asarray(cv2.cvtColor(pixels, cv2.COLOR_BGRA2GRAY), dtype=np.uint8)
+
+    def words_in(self, area: Box) -> list[Word]:
+        return self._ocr().words(self.grab(area), (area.x, area.y))
+
+    def _template(self, name: str) -> Gray:
+        if name not in self._templates:
+            image = cv2.imread(str(self.template_dir / name), cv2.IMREAD_GRAYSCALE)
+            if image is None:
+                raise ConfigurationError(f"template image {name!r} cannot be read")
+            self._templates[name] = np.asarray(image, dtype=np.uint8)
+        return self._templates[name]
+
+    # -- navigation ------------------------------------------------------------------------------------------------
+
+    async def goto(self, address: str) -> None:
+        """Close the windows above the newest one whose title matches `address`; nothing if none matches."""
+        await self._top()
+        pattern = re.compile(address)
+        deadline = time.monotonic() + self.timeouts.navigation_seconds
+        while True:
+            windows = self._windows()
+            matching = [index for index, window in enumerate(windows) if pattern.search(window.name)]
+            if not matching or matching[-1] == len(windows) - 1:
+                return
+            if time.monotonic() > deadline:
+                raise LegacyUnreachable("windows above the requested one would not close", step="goto")
+            await self._close(windows[-1])
+
+    async def _close(self, window: Window) -> None:
+        self.app.close_window(window)
+        deadline = time.monotonic() + CLOSE_WAIT_SECONDS
+        while any(other.id == window.id for other in self._windows()) and time.monotonic() < deadline:
+            await asyncio.sleep(POLL_SECONDS)
+
+    async def go_back(self) -> None:
+        await self._close(await self._top())
+
+    async def signals(self) -> ScreenSignals:
+        await self._recover()
+        windows = self._windows()
+        if not windows:
+            return ScreenSignals(url=None, title=None, loading=True)
+        return ScreenSignals(url=None, title=windows[-1].name)
+
+    async def has_text(self, text: str) -> bool:
+        window = await self._top()
+        area = clip(window.box, self._screen())
+        return area is not None and bool(find_phrase(self.words_in(area), text))
+
+    def _screen(self) -> Box:
+        return Box(0, 0, self.app.width, self.app.height)
+
+    # -- finding ---------------------------------------------------------------------------------------------------
+
+    async def find_all(self, locator: Locator, within: Element | None = None) -> list[Element]:
+        window = await self._top()
+        wanted = within.box if within is not None and within.box is not None else window.box
+        bounds = clip(wanted, self._screen())
+        if bounds is None:
+            return []
+        target = Target(window)
+        if isinstance(locator, OcrAnchorLocator):
+            return self._anchored(locator, window, bounds, target)
+        if isinstance(locator, ImageLocator):
+            found = match_template(
+                self.grab(bounds), self._template(locator.template), locator.scales, locator.threshold
+            )
+            return [Element(Box(bounds.x + box.x, bounds.y + box.y, box.width, box.height), target) for box in found]
+        if isinstance(locator, RegionLocator):
+            box = clip(Box(bounds.x + locator.x, bounds.y + locator.y, locator.width, locator.height), bounds)
+            return [Element(box, target)] if box is not None else []
+        if isinstance(locator, OcrRowsLocator):
+            return self._rows(locator, window, bounds)
+        if isinstance(locator, CellLocator) and within is not None:
+            return self._cell(locator, within)
+        raise ConfigurationError(f"the desktop driver cannot find {locator.kind} locators")
+
+    def _search_area(self, region: tuple[int, int, int, int] | None, window: Window, bounds: Box) -> Box | None:
+        return clip(relative(region, window.box), bounds) if region is not None else bounds
+
+    def _anchored(self, locator: OcrAnchorLocator, window: Window, bounds: Box, target: Target) -> list[Element]:
+        area = self._search_area(locator.search_region, window, bounds)
+        if area is None:
+            return []
+        found = []
+        for anchor in find_phrase(self.words_in(area), locator.text):
+            box = Box(anchor.x + locator.offset_x, anchor.y + locator.offset_y, locator.width, locator.height)
+            clipped = clip(box, self._screen())
+            if clipped is not None:
+                found.append(Element(clipped, target))
+        return found
+
+    def _rows(self, locator: OcrRowsLocator, window: Window, bounds: Box) -> list[Element]:
+        area = self._search_area(locator.search_region, window, bounds)
+        if area is None:
+            return []
+        words = self.words_in(area)
+        headers = find_phrase(words, locator.header)
+        if len(headers) != 1:
+            return []
+        header = headers[0]
+        body = clip(
+            Box(header.x + locator.offset_x, header.y + locator.offset_y, locator.width, locator.height), bounds
+        )
+        band = clip(
+            Box(
+                header.x + locator.offset_x, header.y - HEADER_MARGIN, locator.width, header.height + 2 * HEADER_MARGIN
+            ),
+            bounds,
+        )
+        if body is None or band is None:
+            return []
+        header_line = self._ocr().line_words(self.grab(band), (band.x, band.y))
+        target = Target(window, tuple(header_columns(header_line, body.x + body.width)))
+        return [
+            Element(Box(body.x, body.y + top - ROW_MARGIN, body.width, bottom - top + 2 * ROW_MARGIN), target)
+            for top, bottom in text_bands(self.grab(body))
+        ]
+
+    def _cell(self, locator: CellLocator, row: Element) -> list[Element]:
+        target: Target = row.handle
+        if row.box is None:
+            return []
+        wanted = normalise(locator.header)
+        found = [column for column in target.columns if normalise(column.heading) == wanted]
+        if not found:
+            found = [column for column in target.columns if normalise(column.heading).startswith(wanted)]
+        return [
+            Element(Box(column.left - CELL_MARGIN, row.box.y, column.right - column.left, row.box.height), target)
+            for column in found[:1]
+        ]
+
+    # -- reading and acting ----------------------------------------------------------------------------------------
+
+    async def read(self, element: Element, how: str = "auto") -> FieldText:
+        await self._top()
+        if element.box is None:
+            return FieldText("", None)
+        line = self._ocr().read_line(self.grab(element.box))
+        return FieldText(line.text, line.confidence)
+
+    def _centre(self, element: Element) -> tuple[int, int]:
+        if element.box is None:
+            raise ConfigurationError("the element has no place on the screen")
+        return element.box.x + element.box.width // 2, element.box.y + element.box.height // 2
+
+    async def type_text(self, element: Element, text: str, *, multiline: bool = False) -> None:
+        """Replace the field's contents with `text`, typed literally, then read it back (once retyped)."""
+        window = await self._top()
+        x, y = self._centre(element)
+        for _attempt in range(2):
+            await self.input.replace_text(window.id, x, y, text)
+            if await self._shows(element, text):
+                return
+        raise WriteNotVerified("the field does not show what was typed", step="type")
+
+    async def _shows(self, element: Element, text: str) -> bool:
+        """Whether the field shows `text`; a field OCR cannot read with confidence (a masked password) passes."""
+        seen = await self.read(element)
+        if seen.text == " ".join(text.split()):
+            return True
+        return seen.confidence is not None and seen.confidence < READ_BACK_CONFIDENCE
+
+    async def click(self, element: Element, *, dialog: DialogAnswer | None = None) -> None:
+        window = await self._top()
+        x, y = self._centre(element)
+        await self.input.click(window.id, x, y)
+        if dialog is not None:
+            await self._answer_dialog(window, dialog)
+
+    async def _answer_dialog(self, under: Window, answer: DialogAnswer) -> None:
+        """If a new window appears on top within the element timeout, answer it with Enter or Escape."""
+        deadline = time.monotonic() + self.timeouts.element_seconds
+        while time.monotonic() < deadline:
+            top = (await self._top()).id
+            if top != under.id:
+                await self.input.key(top, "Return" if answer == "accept" else "Escape")
+                return
+            await asyncio.sleep(POLL_SECONDS)
+
+    async def select_option(self, element: Element, label: str) -> None:
+        """Legacy drop-down lists that accept typing: the label is typed like any text."""
+        await self.type_text(element, label)
+
+    async def set_checked(self, element: Element, checked: bool) -> None:
+        raise InputRejected("the desktop driver cannot tell whether a box is ticked", step="check")
+
+    async def screenshot(self) -> bytes:
+        screen = self._screen()
+        shot = self._grabber.grab({"left": 0, "top": 0, "width": screen.width, "height": screen.height})
+        return bytes(mss.tools.to_png(shot.rgb, shot.size) or b"")
+
+
+def create_desktop_driver(
+    screen_map: ScreenMap, settings: Settings, environment: dict[str, str] | None = None
+) -> DesktopDriver:
+    """The engine's factory: a driver for a desktop source, its launch command filled in from the settings."""
+    source = screen_map.source
+    if not source.launch:
+        raise ConfigurationError("a desktop source needs a launch command", source=source.id)
+    command = expand_launch(source.launch, Path(settings.data_dir).resolve())
+    return DesktopDriver(command, source.timeouts, Path(settings.screen_maps_dir), environment=environment)

@@ -1,0 +1,204 @@
+"""Tesseract OCR for desktop bots: one field's single line of text, and the words of a screen area with boxes.
+
+One `Ocr` keeps a Tesseract API open (through tesserocr, in-process: a few ms per field instead of a process per
+call). Field crops are trimmed to their ink (entry borders dropped), inverted when the text is light on dark,
+upscaled with cubic interpolation, given a white border and read as a single line. Word passes over larger areas
+(upscaled, keeping only dark ink, sparse text layout) are cached by the exact pixels they were run on, so an unchanged
+screen is never read twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from bots.observer import Box
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # OpenMP threads only slow Tesseract down on two cores
+
+import tesserocr
+
+Gray = npt.NDArray[np.uint8]
+TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
+LINE_SCALE = 3
+WORDS_SCALE = 2
+BORDER = 12
+INK_CONTRAST = 60
+BORDER_LINE_SHARE = 0.6
+EDGE_DEPTH = 3
+EDGE_LINE_SHARE = 0.3
+WORD_CACHE_SIZE = 64
+WORDS_INK_LEVEL = 110
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word OCR found: its text, its box in screen pixels, its confidence and the line it belongs to."""
+
+    text: str
+    box: Box
+    confidence: float
+    line: int
+
+
+@dataclass(frozen=True)
+class LineText:
+    """A single line read from a crop; an empty field reads as "" with full confidence."""
+
+    text: str
+    confidence: float
+
+
+def ink_box(gray: Gray) -> tuple[Gray, tuple[int, int, int, int] | None]:
+    """The crop with dark text on light ground, and the (x, y, width, height) of its ink without border lines."""
+    image = gray if float(np.median(gray)) >= 128 else (255 - gray).astype(np.uint8)
+    background = float(np.median(image))
+    ink = image.astype(np.int16) < background - INK_CONTRAST
+    if ink.size == 0:
+        return image, None
+    ink[ink.mean(axis=1) > BORDER_LINE_SHARE, :] = False
+    ink[:, ink.mean(axis=0) > BORDER_LINE_SHARE] = False
+    _strip_edge_lines(ink)
+    rows = np.flatnonzero(ink.any(axis=1))
+    columns = np.flatnonzero(ink.any(axis=0))
+    if rows.size == 0 or columns.size == 0:
+        return image, None
+    top, bottom = int(rows[0]), int(rows[-1]) + 1
+    left, right = int(columns[0]), int(columns[-1]) + 1
+    return image, (left, top, right - left, bottom - top)
+
+
+def _strip_edge_lines(ink: npt.NDArray[np.bool_]) -> None:
+    """Clear what is left of a widget's border: lines hugging the crop's edges, in place."""
+    height, width = ink.shape
+    for side in range(min(EDGE_DEPTH, width // 2)):
+        for column in (side, width - 1 - side):
+            if ink[:, column].mean() > EDGE_LINE_SHARE:
+                ink[:, column] = False
+    for side in range(min(EDGE_DEPTH, height // 2)):
+        for row in (side, height - 1 - side):
+            if ink[row, :].mean() > EDGE_LINE_SHARE:
+                ink[row, :] = False
+
+
+def prepare_line(gray: Gray) -> Gray | None:
+    """A field crop ready for Tesseract, or None when the field holds no text at all."""
+    image, box = ink_box(gray)
+    if box is None:
+        return None
+    x, y, width, height = box
+    pad = 2
+    top, left = max(0, y - pad), max(0, x - pad)
+    trimmed = image[top : y + height + pad, left : x + width + pad]
+    upscaled = cv2.resize(trimmed, None, fx=LINE_SCALE, fy=LINE_SCALE, interpolation=cv2.INTER_CUBIC)
+    bordered = cv2.copyMakeBorder(upscaled, BORDER, BORDER, BORDER, BORDER, cv2.BORDER_CONSTANT, value=255)
+    return np.ascontiguousarray(bordered, dtype=np.uint8)
+
+
+def pixel_key(gray: Gray) -> bytes:
+    """A digest of exactly these pixels (and their shape): equal keys mean an unchanged image."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr(gray.shape).encode())
+    digest.update(np.ascontiguousarray(gray).tobytes())
+    return digest.digest()
+
+
+class Ocr:
+    """An open Tesseract engine; not thread-safe, so each driver keeps its own."""
+
+    def __init__(self, tessdata: Path = TESSDATA, language: str = "eng") -> None:
+        self._api: Any = tesserocr.PyTessBaseAPI(
+            path=str(tessdata), lang=language, psm=tesserocr.PSM.SINGLE_LINE, oem=tesserocr.OEM.LSTM_ONLY
+        )
+        self._word_cache: OrderedDict[bytes, list[Word]] = OrderedDict()
+        self.word_passes = 0
+
+    def close(self) -> None:
+        self._api.End()
+
+    def _set_image(self, image: Gray) -> None:
+        height, width = image.shape
+        self._api.SetImageBytes(image.tobytes(), width, height, 1, width)
+
+    def read_line(self, gray: Gray) -> LineText:
+        """The text of a one-line field crop with Tesseract's mean confidence (0-100)."""
+        prepared = prepare_line(gray)
+        if prepared is None:
+            return LineText("", 100.0)
+        self._api.SetPageSegMode(tesserocr.PSM.SINGLE_LINE)
+        self._set_image(prepared)
+        text = " ".join(self._api.GetUTF8Text().split())
+        confidence = float(self._api.MeanTextConf())
+        if not text or len(text) == 1:
+            self._api.SetPageSegMode(tesserocr.PSM.SINGLE_CHAR)
+            self._set_image(prepared)
+            single = "".join(self._api.GetUTF8Text().split())
+            single_confidence = float(self._api.MeanTextConf())
+            if single and single_confidence >= confidence:
+                text, confidence = single, single_confidence
+        return LineText(text, confidence)
+
+    def words(self, gray: Gray, origin: tuple[int, int] = (0, 0)) -> list[Word]:
+        """Every word in an area (boxes in screen pixels, `origin` being the area's top-left); cached by pixels."""
+        key = pixel_key(gray) + repr(origin).encode()
+        cached = self._word_cache.get(key)
+        if cached is not None:
+            self._word_cache.move_to_end(key)
+            return cached
+        found = self._recognise_words(gray, origin)
+        self._remember(key, found)
+        return found
+
+    def line_words(self, gray: Gray, origin: tuple[int, int] = (0, 0)) -> list[Word]:
+        """The words of one line of text (a grid's header), separators such as `|` included; cached by pixels."""
+        key = b"line" + pixel_key(gray) + repr(origin).encode()
+        cached = self._word_cache.get(key)
+        if cached is None:
+            upscaled = cv2.resize(gray, None, fx=WORDS_SCALE, fy=WORDS_SCALE, interpolation=cv2.INTER_CUBIC)
+            cached = self._recognise(np.asarray(upscaled, dtype=np.uint8), origin, tesserocr.PSM.SINGLE_LINE)
+            self._remember(key, cached)
+        return cached
+
+    def _remember(self, key: bytes, words: list[Word]) -> None:
+        self._word_cache[key] = words
+        if len(self._word_cache) > WORD_CACHE_SIZE:
+            self._word_cache.popitem(last=False)
+
+    def _recognise_words(self, gray: Gray, origin: tuple[int, int]) -> list[Word]:
+        upscaled = cv2.resize(gray, None, fx=WORDS_SCALE, fy=WORDS_SCALE, interpolation=cv2.INTER_CUBIC)
+        # Dark text only: grey widget faces, sunken borders and light hints all turn white.
+        binary = np.where(upscaled < WORDS_INK_LEVEL, 0, 255).astype(np.uint8)
+        return self._recognise(binary, origin, tesserocr.PSM.SPARSE_TEXT)
+
+    def _recognise(self, image: Gray, origin: tuple[int, int], mode: int) -> list[Word]:
+        self.word_passes += 1
+        self._api.SetPageSegMode(mode)
+        self._set_image(np.ascontiguousarray(image))
+        self._api.Recognize()
+        iterator = self._api.GetIterator()
+        level, line_level = tesserocr.RIL.WORD, tesserocr.RIL.TEXTLINE
+        words: list[Word] = []
+        line = -1
+        for item in tesserocr.iterate_level(iterator, level):
+            text = item.GetUTF8Text(level)
+            if item.IsAtBeginningOf(line_level):
+                line += 1
+            if not text or not text.strip():
+                continue
+            left, top, right, bottom = item.BoundingBox(level)
+            box = Box(
+                origin[0] + left // WORDS_SCALE,
+                origin[1] + top // WORDS_SCALE,
+                max(1, (right - left) // WORDS_SCALE),
+                max(1, (bottom - top) // WORDS_SCALE),
+            )
+            words.append(Word(text.strip(), box, float(item.Confidence(level)), max(line, 0)))
+        return words
