@@ -40,6 +40,7 @@ from retrofhir.config import Settings
 
 T = TypeVar("T")
 Work = Callable[[Session, StepLog], Awaitable[T]]
+BeforeSubmit = Callable[[], Awaitable[None]]
 
 
 class SourceRuntime:
@@ -201,16 +202,23 @@ class SourceRuntime:
         flow = self.screen_map.flows.get(f"{resource_type}.search")
         return dict(flow.params) if flow is not None else {}
 
-    async def create(self, resource: Mapping[str, Any], info: RunInfo | None = None) -> WriteResult:
-        """Check-before-write, fill, submit, verify-after-write. DuplicateRecord when it already exists."""
-        return await self._write(resource, "create", info)
+    async def create(
+        self, resource: Mapping[str, Any], info: RunInfo | None = None, before_submit: BeforeSubmit | None = None
+    ) -> WriteResult:
+        """Check-before-write, fill, submit, verify-after-write. DuplicateRecord when it already exists.
+        `before_submit` is awaited immediately before the submitting click; what it raises stops the write."""
+        return await self._write(resource, "create", info, before_submit)
 
-    async def update(self, resource: Mapping[str, Any], info: RunInfo | None = None) -> WriteResult:
-        """Write the fields the update flow covers and verify them."""
-        return await self._write(resource, "update", info)
+    async def update(
+        self, resource: Mapping[str, Any], info: RunInfo | None = None, before_submit: BeforeSubmit | None = None
+    ) -> WriteResult:
+        """Write the fields the update flow covers and verify them (`before_submit` as for `create`)."""
+        return await self._write(resource, "update", info, before_submit)
 
-    async def _write(self, resource: Mapping[str, Any], interaction: str, info: RunInfo | None) -> WriteResult:
-        writer = WriteRunner(self, resource, interaction)
+    async def _write(
+        self, resource: Mapping[str, Any], interaction: str, info: RunInfo | None, before_submit: BeforeSubmit | None
+    ) -> WriteResult:
+        writer = WriteRunner(self, resource, interaction, before_submit)
         run_info = self._info(writer.plan.flow_key, writer.resource_type, writer.resource_id, info)
         return await self._run(run_info, writer.write)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,8 @@ class FlowContext:
     emitted: list[Emitted] = field(default_factory=list)
     written: dict[str, str] = field(default_factory=dict)
     submitted: bool = False
+    # Awaited immediately before the submitting click (e.g. the write queue persisting "about to submit").
+    before_submit: Callable[[], Awaitable[None]] | None = None
     screen: str | None = None
     page_cursor: int = 1
     next_cursor: int | None = None

@@ -107,6 +107,8 @@ class FlowRunner:
     async def _click(self, step: ClickStep) -> StepDetail:
         located = await self._locate(step.click)
         if step.submit:
+            if self.context.before_submit is not None:
+                await self.context.before_submit()
             self.context.submitted = True
         await self.driver.click(located.element, dialog=step.dialog)
         return StepDetail(screen=self.context.screen, field_name=step.click, located=located)

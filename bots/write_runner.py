@@ -8,7 +8,7 @@ verified and returned instead of being refused as a duplicate.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -44,8 +44,15 @@ class WriteResult:
 
 
 class WriteRunner:
-    def __init__(self, runtime: SourceRuntime, resource: Mapping[str, Any], interaction: str) -> None:
+    def __init__(
+        self,
+        runtime: SourceRuntime,
+        resource: Mapping[str, Any],
+        interaction: str,
+        before_submit: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
         self.runtime = runtime
+        self.before_submit = before_submit
         self.screen_map = runtime.screen_map
         self.resource = dict(resource)
         self.interaction = interaction
@@ -82,7 +89,10 @@ class WriteRunner:
                 existing_key = str(resource["id"]) if resource else None
                 raise DuplicateRecord(f"a matching {self.resource_type} already exists", existing_key=existing_key)
         context = FlowContext(
-            values=self.plan.values, resource=self.resource, clear_absent=self.interaction == "update"
+            values=self.plan.values,
+            resource=self.resource,
+            clear_absent=self.interaction == "update",
+            before_submit=self.before_submit,
         )
         try:
             await self.runtime.run_flow(session, log, self.plan.flow_key, context)
