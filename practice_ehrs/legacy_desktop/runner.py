@@ -111,11 +111,15 @@ class RunningDesktopEhr:
 
     def wait_for_window(self, name: str, timeout: float = 10.0) -> int:
         """Wait until a window named `name` (a regular expression) is mapped; its X window id."""
-        try:
-            output = self._xdotool("search", "--sync", "--onlyvisible", "--name", name, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            raise DesktopEhrError(f"no window named {name!r} appeared within {timeout} s") from None
-        return int(output.split()[0])
+        deadline = time.monotonic() + timeout
+        while True:
+            # A search can fail outright when a window vanishes under it (BadWindow): just search again.
+            found = self.find_windows(name)
+            if found:
+                return found[0]
+            if time.monotonic() > deadline:
+                raise DesktopEhrError(f"no window named {name!r} appeared within {timeout} s")
+            time.sleep(0.05)
 
     def wait_until_gone(self, name: str, timeout: float = 10.0) -> None:
         """Wait until no mapped window matches `name`."""
