@@ -20,13 +20,13 @@ def problems_recording(legacy_web: LegacyWebServer, tmp_path_factory: pytest.Tem
 
 
 @pytest.fixture
-def ui_version_2(legacy_web: LegacyWebServer) -> Iterator[LegacyWebServer]:
-    """The practice web EHR after its vendor upgrade; back to version 1 afterwards for everyone else."""
-    legacy_web.set_knobs(ui_version=2)
+def ui_version_2(legacy_web_clean: LegacyWebServer) -> Iterator[LegacyWebServer]:
+    """The practice web EHR (seats freed) after its vendor upgrade; back to version 1 afterwards for everyone else."""
+    legacy_web_clean.set_knobs(ui_version=2)
     try:
-        yield legacy_web
+        yield legacy_web_clean
     finally:
-        legacy_web.set_knobs(ui_version=1)
+        legacy_web_clean.set_knobs(ui_version=1)
 
 
 @pytest.fixture

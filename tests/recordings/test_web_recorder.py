@@ -36,7 +36,8 @@ def test_every_action_is_a_step_the_engine_replays(problems_recording: Recording
 
 def test_the_password_is_never_stored(problems_recording: Recording) -> None:
     (password,) = [action for action in problems_recording.actions if action.credential]
-    assert password.value is None and password.step == {"fill": {"password": "{credential.password}"}}
+    assert password.value is None
+    assert password.step == {"fill": {"password": "{credential.password}"}}
     for path in problems_recording.folder.rglob("*"):
         if path.is_file():
             assert b"nurse123" not in path.read_bytes(), path
@@ -46,9 +47,11 @@ def test_candidates_are_ranked_and_know_their_frame(problems_recording: Recordin
     tab = next(a for a in _of(problems_recording, "click") if a.element and a.element.suggested_name == "problems")
     assert tab.element is not None
     kinds = [candidate.kind for candidate in tab.element.candidates]
-    assert kinds[0] == "role" and kinds.index("css") < kinds.index("xpath")
+    assert kinds[0] == "role"
+    assert kinds.index("css") < kinds.index("xpath")
     assert all(getattr(candidate, "frame", None) == tab.frame for candidate in tab.element.candidates)
-    assert tab.frame is not None and tab.frame.name == "main"
+    assert tab.frame is not None
+    assert tab.frame.name == "main"
 
 
 def test_frame_switches_navigation_screenshots_and_dom(problems_recording: Recording) -> None:
@@ -57,16 +60,20 @@ def test_frame_switches_navigation_screenshots_and_dom(problems_recording: Recor
     assert any(a.url and a.url.endswith("/problems") for a in _of(problems_recording, "navigate"))
     for action in problems_recording.actions:
         if action.kind in ("click", "fill", "field"):
-            assert action.screenshot and (problems_recording.folder / action.screenshot).stat().st_size > 1000
-            assert action.dom and "__retrofhir_overlay" not in (problems_recording.folder / action.dom).read_text()
+            assert action.screenshot
+            assert (problems_recording.folder / action.screenshot).stat().st_size > 1000
+            assert action.dom
+            assert "__retrofhir_overlay" not in (problems_recording.folder / action.dom).read_text()
 
 
 def test_marked_fields_carry_names_values_and_headers(problems_recording: Recording) -> None:
     fields = {action.field_name: action for action in _of(problems_recording, "field")}
     assert set(fields) == {"description", "mrn"}
-    assert fields["description"].element and fields["description"].element.column_header == "Problem"
+    assert fields["description"].element
+    assert fields["description"].element.column_header == "Problem"
     assert fields["mrn"].value == "0100046"
-    assert fields["mrn"].element and fields["mrn"].element.nearby_text == "MRN:"
+    assert fields["mrn"].element
+    assert fields["mrn"].element.nearby_text == "MRN:"
 
 
 async def _record_controls(folder: Path) -> None:
@@ -102,4 +109,5 @@ def test_controls_dialogs_keys_and_literal_values(tmp_path: Path) -> None:
     assert dialog.dialog_message == "Save this record?"
     assert recording.actions[dialog.index - 1].step == {"click": "save"}
     (field,) = _of(recording, "field")
-    assert field.field_name == "status" and field.value == "Active"
+    assert field.field_name == "status"
+    assert field.value == "Active"
