@@ -1,0 +1,30 @@
+"""The `scheduler.components_factory` of a RetroFHIR deployment: bot write executors for `retrofhir worker`.
+
+    [scheduler]
+    components_factory = "retrofhir.wiring.components:bot_worker_components"
+    database_url = "postgresql+psycopg://retrofhir@db/retrofhir"
+
+A worker process built this way drives the same screen maps with its own browser, reports every run to the same
+audit trail (configure `[audit] database_url` on PostgreSQL too when workers run on several machines), and names
+the FHIR client behind each write from the facade's records in the shared queue database.
+"""
+
+from __future__ import annotations
+
+from audit.observer import AuditObserver
+from audit.writer import TrailWriter
+from retrofhir.config import Settings
+from retrofhir.wiring.sources import discover_sources
+from retrofhir.wiring.system import BotRuntimes, open_audit_trail, worker_components
+from scheduler.database import create_engine
+from scheduler.executor import WorkerComponents
+from scheduler.facade_queue import WriteClients
+
+
+def bot_worker_components(settings: Settings) -> WorkerComponents:
+    """Executors for every screen map; they live as long as the worker process."""
+    trail = open_audit_trail(settings)
+    writer = TrailWriter(trail, settings.audit.writer_queue_size)
+    runtimes = BotRuntimes(settings, discover_sources(settings.screen_maps_dir), AuditObserver(writer))
+    clients = WriteClients(create_engine(settings.scheduler.queue_url(settings.data_dir)))
+    return worker_components(runtimes, trail, clients)
