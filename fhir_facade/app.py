@@ -38,7 +38,7 @@ def create_app(
     (DirectWriteQueue). `extra_routers` (e.g. the audit console) share the app and its auth dependencies."""
     fhir = settings.fhir
     data_dir = Path(settings.data_dir)
-    local_store = store if store is not None else LocalStore(fhir.store_url(data_dir))
+    local_store = store if store is not None else LocalStore(fhir.store_url(data_dir), fhir.store.memory_entries)
     queue = write_queue if write_queue is not None else DirectWriteQueue(providers)
     services = {
         source: SourceService(source, provider, local_store, queue, fhir) for source, provider in providers.items()

@@ -19,10 +19,14 @@ from fhir_facade.write_queue import WriteQueue
 
 @dataclass(frozen=True)
 class Freshness:
-    """How old a stored copy may be to answer a read: `live` forces the bot, else at most `max_age_seconds`."""
+    """How old a stored copy may be to answer a read: `live` forces the bot, else at most `max_age_seconds`.
+
+    `from_memory=False` skips this process's copy of recent versions and asks the database (version checks).
+    """
 
     live: bool = False
     max_age_seconds: float | None = None
+    from_memory: bool = True
 
 
 class SourceService:
@@ -74,7 +78,9 @@ class SourceService:
 
     async def read(self, resource_type: str, logical_id: str, freshness: Freshness) -> StoredResource:
         """The current version: from the store when fresh enough, else read live by the bot and stored."""
-        stored = await self.store.get(self.source, resource_type, logical_id)
+        stored = self.store.recent(self.source, resource_type, logical_id) if freshness.from_memory else None
+        if stored is None or not self._is_fresh(stored, freshness):
+            stored = await self.store.get(self.source, resource_type, logical_id)
         if stored is not None and self._is_fresh(stored, freshness):
             return stored
         legacy_key = stored.legacy_key if stored is not None else logical_id

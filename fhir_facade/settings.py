@@ -50,6 +50,7 @@ class StoreSettings(_Section):
 
     url: str | None = None
     default_max_age_seconds: float = 300.0
+    memory_entries: int = 10_000
     max_age_seconds: dict[str, float] = Field(default_factory=dict)
 
     def max_age_for(self, resource_type: str) -> float:

@@ -8,6 +8,7 @@ The store also remembers used client-assertion ids so a replayed assertion is re
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -105,13 +106,33 @@ def _canonical(body: JsonObject) -> str:
 class LocalStore:
     """Async access to the store; `create_schema` once at start-up, `close` at shutdown."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, memory_entries: int = 10_000) -> None:
         if url.startswith("sqlite") and ":///" in url and ":memory:" not in url:
             Path(url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
         self._engine = create_async_engine(url)
         if url.startswith("sqlite"):
             event.listen(self._engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self._engine, expire_on_commit=False)
+        # Current versions this process read or saved, newest use last: answers fresh reads without a
+        # database round trip. Other processes' newer versions are found once a copy here is no longer fresh.
+        self._recent: OrderedDict[tuple[str, str, str], StoredResource] = OrderedDict()
+        self._memory_entries = memory_entries
+
+    def recent(self, source: str, resource_type: str, logical_id: str) -> StoredResource | None:
+        """The current version as this process last read or saved it, if it still holds it."""
+        key = (source, resource_type, logical_id)
+        stored = self._recent.get(key)
+        if stored is not None:
+            self._recent.move_to_end(key)
+        return stored
+
+    def _remember(self, stored: StoredResource) -> StoredResource:
+        if self._memory_entries > 0:
+            self._recent[(stored.source, stored.resource_type, stored.logical_id)] = stored
+            self._recent.move_to_end((stored.source, stored.resource_type, stored.logical_id))
+            while len(self._recent) > self._memory_entries:
+                self._recent.popitem(last=False)
+        return stored
 
     async def create_schema(self) -> None:
         async with self._engine.begin() as connection:
@@ -123,7 +144,7 @@ class LocalStore:
     async def get(self, source: str, resource_type: str, logical_id: str) -> StoredResource | None:
         async with self._sessions() as session:
             row = await session.get(_CurrentRow, (source, resource_type, logical_id))
-            return _from_current(row) if row is not None else None
+            return self._remember(_from_current(row)) if row is not None else None
 
     async def get_version(
         self, source: str, resource_type: str, logical_id: str, version: int
@@ -179,7 +200,8 @@ class LocalStore:
         for attempt in range(2):
             try:
                 async with self._sessions() as session, session.begin():
-                    return [await _save_one(session, source, record) for record in records]
+                    saved = [await _save_one(session, source, record) for record in records]
+                return [self._remember(stored) for stored in saved]
             except IntegrityError:
                 if attempt == 1:
                     raise

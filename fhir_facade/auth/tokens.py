@@ -25,6 +25,7 @@ from fhir_facade.store import LocalStore
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 SERVER_SIGNING_ALGORITHM = "ES256"
+VERIFIED_TOKENS_KEPT = 4096
 
 
 class OAuthError(Exception):
@@ -60,6 +61,8 @@ class TokenService:
         self.clients = load_clients(settings, data_dir)
         self._signing_key = load_or_create_ec_key(data_dir / settings.signing_key_file, ec.SECP256R1())
         self.signing_jwk = public_jwk(self._signing_key, SERVER_SIGNING_ALGORITHM)
+        # Checking an ES256 signature costs more than answering a stored read; a token is checked once.
+        self._verified: dict[str, tuple[Principal, float]] = {}
 
     async def exchange(self, grant_type: str, assertion_type: str, assertion: str, scope: str) -> dict[str, Any]:
         """Answer a token request; raises OAuthError for anything wrong with it."""
@@ -136,6 +139,10 @@ class TokenService:
         return jwt.encode(claims, self._signing_key, SERVER_SIGNING_ALGORITHM, headers={"kid": self.signing_jwk["kid"]})
 
     def verify_access_token(self, token: str) -> Principal:
+        """The Principal a token stands for; verified tokens are remembered until they expire."""
+        remembered = self._verified.get(token)
+        if remembered is not None and remembered[1] > time.time():
+            return remembered[0]
         try:
             claims = jwt.decode(
                 token,
@@ -147,7 +154,11 @@ class TokenService:
             )
         except jwt.PyJWTError as error:
             raise InvalidAccessToken(str(error)) from None
-        return Principal(str(claims["sub"]), ScopeSet.from_string(str(claims["scope"])), str(claims["jti"]))
+        principal = Principal(str(claims["sub"]), ScopeSet.from_string(str(claims["scope"])), str(claims["jti"]))
+        if len(self._verified) >= VERIFIED_TOKENS_KEPT:
+            self._verified.clear()
+        self._verified[token] = (principal, float(claims["exp"]))
+        return principal
 
     def demo_assertion(self) -> str:
         """A fresh client assertion signed with the dev-mode demo client's key (for `retrofhir dev-token`)."""

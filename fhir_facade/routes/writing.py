@@ -104,7 +104,7 @@ async def create(source: str, resource_type: str, request: Request) -> FhirRespo
 async def _current(request: Request, source: str, resource_type: str, logical_id: str) -> StoredResource:
     service = facade_context(request).service(source)
     try:
-        return await service.read(resource_type, logical_id, Freshness())
+        return await service.read(resource_type, logical_id, Freshness(from_memory=False))
     except RecordNotFound:
         raise FhirError(
             405, IssueCode.NOT_SUPPORTED, f"{resource_type}/{logical_id} does not exist and update cannot create it"

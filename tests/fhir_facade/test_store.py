@@ -46,6 +46,25 @@ async def _scenario(url: str) -> None:
         await store.close()
 
 
+def test_recent_versions_are_kept_in_memory_within_a_bound(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        store = LocalStore(f"sqlite+aiosqlite:///{tmp_path / 'recent.sqlite'}", memory_entries=1)
+        await store.create_schema()
+        try:
+            seen = datetime.now(UTC)
+            await store.save("src", ProvidedResource({"resourceType": "Patient", "id": "a"}, "a", seen))
+            recent = store.recent("src", "Patient", "a")
+            assert recent is not None and recent.version_id == 1
+            await store.save("src", ProvidedResource({"resourceType": "Patient", "id": "b"}, "b", seen))
+            assert store.recent("src", "Patient", "a") is None, "the oldest entry makes room"
+            assert await store.get("src", "Patient", "a") is not None
+            assert store.recent("src", "Patient", "a") is not None, "a database read is remembered"
+        finally:
+            await store.close()
+
+    asyncio.run(scenario())
+
+
 def test_store_on_sqlite(tmp_path: Path) -> None:
     asyncio.run(_scenario(f"sqlite+aiosqlite:///{tmp_path / 'store.sqlite'}"))
 
