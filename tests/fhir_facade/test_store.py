@@ -54,7 +54,8 @@ def test_recent_versions_are_kept_in_memory_within_a_bound(tmp_path: Path) -> No
             seen = datetime.now(UTC)
             await store.save("src", ProvidedResource({"resourceType": "Patient", "id": "a"}, "a", seen))
             recent = store.recent("src", "Patient", "a")
-            assert recent is not None and recent.version_id == 1
+            assert recent is not None
+            assert recent.version_id == 1
             await store.save("src", ProvidedResource({"resourceType": "Patient", "id": "b"}, "b", seen))
             assert store.recent("src", "Patient", "a") is None, "the oldest entry makes room"
             assert await store.get("src", "Patient", "a") is not None
