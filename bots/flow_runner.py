@@ -30,7 +30,7 @@ from bots.map_models import (
 from bots.recognition import wait_for_screen
 from bots.screen_map import ScreenMap
 from bots.step_log import StepDetail, StepLog
-from bots.table_reader import read_rows, wait_for_change
+from bots.table_reader import read_found, read_rows, wait_for_change
 from bots.templates import MissingValue, render
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "x", "on"})
@@ -160,7 +160,7 @@ class FlowRunner:
                     raise
                 record[name] = ""
                 continue
-            text = await self.driver.read(located.element, field.read)
+            text = await read_found(self.driver, located.element, field.read)
             record[name] = text.text.strip()
             details.append(StepDetail(self.context.screen, name, located, record[name], field.secret, text.confidence))
         self.context.records[step.into] = record

@@ -165,10 +165,12 @@ class OcrRowsLocator(LocatorModel):
     offset_y: int = 0
     width: int = Field(gt=0)
     height: int = Field(gt=0)
+    row_height: int | None = Field(default=None, gt=0, description="fixed row pitch; None: split at blank lines")
     search_region: tuple[int, int, int, int] | None = None
 
     def describe(self) -> str:
-        return f"ocr_rows under {self.header!r} offset=({self.offset_x},{self.offset_y}) size={self.width}x{self.height}"
+        size = f"{self.width}x{self.height}"
+        return f"ocr_rows under {self.header!r} offset=({self.offset_x},{self.offset_y}) size={size}"
 
 
 Locator = Annotated[
@@ -196,6 +198,7 @@ class Element:
 
     box: Box | None
     handle: Any
+    text: str | None = None  # a snapshot of its "auto" reading taken while finding it, when the driver can
 
 
 @dataclass(frozen=True)

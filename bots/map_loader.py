@@ -109,7 +109,20 @@ def _pydantic_problems(error: ValidationError, index: LineIndex, file: str) -> l
 
 _UNION_TAGS = frozenset(
     {"goto", "expect", "click", "fill", "read", "read_table", "for_each", "emit"}
-    | {"test_id", "role", "label", "placeholder", "text", "css", "xpath", "cell", "ocr_anchor", "image", "region"}
+    | {
+        "test_id",
+        "role",
+        "label",
+        "placeholder",
+        "text",
+        "css",
+        "xpath",
+        "cell",
+        "ocr_anchor",
+        "image",
+        "region",
+        "ocr_rows",
+    }
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from bots.drivers.base import Driver, ScreenSignals
+from bots.drivers.base import Driver, FieldText, ScreenSignals
 from bots.errors import ElementNotFound, StepTimeout
 from bots.flow_context import Record
 from bots.locators import Element, locate
@@ -37,11 +37,18 @@ async def read_rows(driver: Driver, table: Table, screen: str | None) -> tuple[l
                     raise
                 record[name] = ""
                 continue
-            text = await driver.read(located.element, column.read)
+            text = await read_found(driver, located.element, column.read)
             record[name] = text.text.strip()
             details.append(StepDetail(screen, name, located, record[name], column.secret, text.confidence))
         rows.append(record)
     return rows, details
+
+
+async def read_found(driver: Driver, element: Element, how: str) -> FieldText:
+    """Read an element just found: the snapshot taken while finding it, when there is one, saves a round trip."""
+    if how == "auto" and element.text is not None:
+        return FieldText(element.text)
+    return await driver.read(element, how)
 
 
 async def wait_for_change(driver: Driver, before: ScreenSignals, timeout_seconds: float) -> None:

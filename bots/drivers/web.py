@@ -44,15 +44,19 @@ READ_ELEMENT = """el => {
   if (el.tagName === 'SELECT') { const o = el.options[el.selectedIndex]; return o ? o.text : ''; }
   return el.innerText;
 }"""
-ELEMENT_BOXES = "els => els.map(el => { const r = el.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; })"
+
+FOUND_ELEMENTS = f"""els => els.map(el => {{
+  const r = el.getBoundingClientRect();
+  return [r.x, r.y, r.width, r.height, ({READ_ELEMENT})(el)];
+}})"""
 PAGE_STATE = "() => [document.title, document.readyState]"
 VISIBLE_TEXT = "text => !!document.body && document.body.innerText.includes(text)"
 
 Scope = Page | Frame | PlaywrightLocator
 
 
-def _box(rectangle: list[float]) -> Box:
-    x, y, width, height = (int(value) for value in rectangle)
+def _box(found: list[Any]) -> Box:
+    x, y, width, height = (int(value) for value in found[:4])
     return Box(x, y, width, height)
 
 
@@ -208,12 +212,12 @@ class WebDriver:
             return []
         query = self._query(scope, locator)
         try:
-            boxes: list[list[float]] = await query.evaluate_all(ELEMENT_BOXES)
+            found: list[list[Any]] = await query.evaluate_all(FOUND_ELEMENTS)
         except PlaywrightError:
             return []
-        if len(boxes) == 1:
-            return [Element(box=_box(boxes[0]), handle=query)]
-        return [Element(box=_box(box), handle=query.nth(index)) for index, box in enumerate(boxes)]
+        if len(found) == 1:
+            return [Element(box=_box(found[0]), handle=query, text=str(found[0][4]))]
+        return [Element(box=_box(item), handle=query.nth(index), text=str(item[4])) for index, item in enumerate(found)]
 
     async def read(self, element: Element, how: str = "auto") -> FieldText:
         handle: PlaywrightLocator = element.handle
