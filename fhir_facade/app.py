@@ -36,6 +36,9 @@ def create_app(
 ) -> FastAPI:
     """The facade for `providers` (one per source id). Without a `write_queue`, writes run in-process
     (DirectWriteQueue). `extra_routers` (e.g. the audit console) share the app and its auth dependencies."""
+    for source, provider in providers.items():
+        if not isinstance(provider, Provider):
+            raise TypeError(f"the provider for {source!r} does not implement fhir_facade.Provider")
     fhir = settings.fhir
     data_dir = Path(settings.data_dir)
     local_store = store if store is not None else LocalStore(fhir.store_url(data_dir), fhir.store.memory_entries)
