@@ -141,7 +141,10 @@ def parse_query(pairs: Sequence[tuple[str, str]]) -> ParsedQuery:
         else:
             if not _NAME.match(name):
                 raise _bad(f"invalid search parameter name {key!r}")
-            query.params.append(SearchParam(name, split_or_values(value), modifier or None))
+            values = tuple(item for item in split_or_values(value) if item)
+            # An empty value selects nothing in particular: it must not count as narrowing a search.
+            if values:
+                query.params.append(SearchParam(name, values, modifier or None))
     query.includes = tuple(includes)
     query.revincludes = tuple(revincludes)
     return query

@@ -31,6 +31,8 @@ def test_a_search_nothing_narrows_is_refused_naming_what_to_add() -> None:
         _plan(("gender", "male"), ("given", "john"))
     assert refused.value.code == IssueCode.TOO_COSTLY
     assert "family" in refused.value.diagnostics
+    with pytest.raises(FhirError):
+        _plan(("family", ""), ("identifier", ","))
 
 
 def test_unknown_parameters_and_sorts_are_ignored_or_refused() -> None:
