@@ -37,9 +37,11 @@ class RegisteredClient:
 def _keys(jwks: dict[str, Any]) -> tuple[jwt.PyJWK, ...]:
     keys = []
     for entry in jwks.get("keys", []):
-        if entry.get("alg") not in (None, *CLIENT_ALGORITHMS):
+        # A JWK need not name its algorithm; the only ones clients may use are RS384 (RSA) and ES384 (EC).
+        algorithm = entry.get("alg") or {"RSA": "RS384", "EC": "ES384"}.get(entry.get("kty", ""))
+        if algorithm not in CLIENT_ALGORITHMS:
             continue
-        keys.append(jwt.PyJWK(entry, algorithm=entry.get("alg")))
+        keys.append(jwt.PyJWK(entry, algorithm=algorithm))
     return tuple(keys)
 
 

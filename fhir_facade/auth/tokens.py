@@ -172,9 +172,9 @@ class TokenService:
 
 
 def make_client_assertion(
-    client_id: str, token_url: str, private_key: Any, alg: str, kid: str, lifetime: int = 240
+    client_id: str, token_url: str, private_key: Any, alg: str, kid: str | None, lifetime: int = 240
 ) -> str:
-    """A private_key_jwt client assertion as a backend client sends it."""
+    """A private_key_jwt client assertion as a backend client sends it (`kid` None: a client with one key)."""
     now = int(time.time())
     claims = {
         "iss": client_id,
@@ -184,4 +184,5 @@ def make_client_assertion(
         "iat": now,
         "jti": uuid.uuid4().hex,
     }
-    return jwt.encode(claims, private_key, alg, headers={"kid": kid, "typ": "JWT"})
+    headers = {"typ": "JWT"} if kid is None else {"kid": kid, "typ": "JWT"}
+    return jwt.encode(claims, private_key, alg, headers=headers)

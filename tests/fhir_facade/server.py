@@ -38,7 +38,7 @@ class ClientKey:
     client_id: str
     private_key: Any
     alg: str
-    kid: str
+    kid: str | None
 
 
 def free_port() -> int:
@@ -111,12 +111,17 @@ def _registrations(data_dir: Path) -> tuple[list[ClientRegistration], dict[str, 
         ClientRegistration(
             client_id="ec-client", jwks_file=Path("clients/ec-client.jwks.json"), scopes=["system/*.cruds"]
         ),
-        ClientRegistration(client_id="reader", jwks={"keys": [rsa_jwk]}, scopes=["system/Patient.rs"]),
+        # A bare JWK (no alg, no kid), as some clients register: assertions then carry no kid either.
+        ClientRegistration(
+            client_id="reader",
+            jwks={"keys": [{name: rsa_jwk[name] for name in ("kty", "n", "e")}]},
+            scopes=["system/Patient.rs"],
+        ),
     ]
     keys = {
         "rs384": ClientKey("rsa-client", rsa_key, "RS384", rsa_jwk["kid"]),
         "es384": ClientKey("ec-client", ec_key, "ES384", ec_jwk["kid"]),
-        "reader": ClientKey("reader", rsa_key, "RS384", rsa_jwk["kid"]),
+        "reader": ClientKey("reader", rsa_key, "RS384", None),
     }
     return registrations, keys
 
