@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -15,6 +18,7 @@ from audit import AuditSettings, AuditTrail, append_new_key
 from bots.observer import Box, RunInfo, RunResult, StepOutcome, StepRecord
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+T = TypeVar("T")
 
 
 def legacy_screen_png(title: str, fields: dict[str, str]) -> bytes:
@@ -128,6 +132,13 @@ def record_runs(trail: AuditTrail, runs: list[tuple[RunInfo, list[StepRecord], R
             writer.submit(result)
     finally:
         writer.close()
+
+
+def run_on_own_loop(drive: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run the bot side on a thread with its own event loop, as the engine would (Playwright's sync API may hold
+    this thread's loop when browser tests share the session)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, drive()).result()
 
 
 @pytest.fixture(scope="session")

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Coroutine
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Any
 
 from audit import AuditObserver, AuditTrail, TrailWriter, verify_trail
 from bots.errors import ErrorContext, ErrorSummary
 from bots.observer import Box, RunResult, StepOutcome, StepRecord
-from tests.audit.conftest import legacy_screen_png, make_run
-
-
-def run_on_own_loop(drive: Callable[[], Coroutine[Any, Any, None]]) -> None:
-    """Run the bot side on a thread with its own event loop, as the engine would (Playwright's sync API may hold
-    this thread's loop when browser tests share the session)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, drive()).result()
+from tests.audit.conftest import legacy_screen_png, make_run, run_on_own_loop
 
 
 def test_a_run_through_the_observer_is_committed_when_run_finished_returns(trail: AuditTrail) -> None:
