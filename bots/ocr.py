@@ -32,9 +32,9 @@ LINE_SCALE = 3
 WORDS_SCALE = 2
 BORDER = 12
 INK_CONTRAST = 60
-BORDER_LINE_SHARE = 0.6
+BORDER_LINE_SHARE = 0.9
 EDGE_DEPTH = 3
-EDGE_LINE_SHARE = 0.3
+EDGE_LINE_SHARE = 0.6
 WORD_CACHE_SIZE = 64
 WORDS_INK_LEVEL = 110
 
@@ -58,34 +58,44 @@ class LineText:
 
 
 def ink_box(gray: Gray) -> tuple[Gray, tuple[int, int, int, int] | None]:
-    """The crop with dark text on light ground, and the (x, y, width, height) of its ink without border lines."""
+    """The crop cleaned to dark text on white (border lines and faint ground removed), and its ink's box."""
     image = gray if float(np.median(gray)) >= 128 else (255 - gray).astype(np.uint8)
     background = float(np.median(image))
-    ink = image.astype(np.int16) < background - INK_CONTRAST
+    levels = image.astype(np.int16)
+    ink = levels < background - INK_CONTRAST
     if ink.size == 0:
         return image, None
-    ink[ink.mean(axis=1) > BORDER_LINE_SHARE, :] = False
-    ink[:, ink.mean(axis=0) > BORDER_LINE_SHARE] = False
-    _strip_edge_lines(ink)
-    rows = np.flatnonzero(ink.any(axis=1))
-    columns = np.flatnonzero(ink.any(axis=0))
+    text = ink.copy()
+    text[text.mean(axis=1) > BORDER_LINE_SHARE, :] = False
+    text[:, text.mean(axis=0) > BORDER_LINE_SHARE] = False
+    _strip_edge_lines(text)
+    cleaned = image.copy()
+    cleaned[ink & ~text] = 255
+    rows = np.flatnonzero(text.any(axis=1))
+    columns = np.flatnonzero(text.any(axis=0))
     if rows.size == 0 or columns.size == 0:
-        return image, None
+        return cleaned, None
     top, bottom = int(rows[0]), int(rows[-1]) + 1
     left, right = int(columns[0]), int(columns[-1]) + 1
-    return image, (left, top, right - left, bottom - top)
+    return cleaned, (left, top, right - left, bottom - top)
 
 
 def _strip_edge_lines(ink: npt.NDArray[np.bool_]) -> None:
-    """Clear what is left of a widget's border: lines hugging the crop's edges, in place."""
+    """Clear what is left of a widget's border, in place: lines near the crop's edges that run into its edge.
+
+    A glyph's stroke (the stem of a J, a bracket) can be as tall as the crop, but it does not run into the crop's
+    border while sitting within a few pixels of its side; the remains of a sunken widget border do.
+    """
     height, width = ink.shape
     for side in range(min(EDGE_DEPTH, width // 2)):
         for column in (side, width - 1 - side):
-            if ink[:, column].mean() > EDGE_LINE_SHARE:
+            line = ink[:, column]
+            if line.mean() > EDGE_LINE_SHARE and (line[0] or line[-1]):
                 ink[:, column] = False
     for side in range(min(EDGE_DEPTH, height // 2)):
         for row in (side, height - 1 - side):
-            if ink[row, :].mean() > EDGE_LINE_SHARE:
+            line = ink[row, :]
+            if line.mean() > EDGE_LINE_SHARE and (line[0] or line[-1]):
                 ink[row, :] = False
 
 
@@ -95,9 +105,8 @@ def prepare_line(gray: Gray) -> Gray | None:
     if box is None:
         return None
     x, y, width, height = box
-    pad = 2
-    top, left = max(0, y - pad), max(0, x - pad)
-    trimmed = image[top : y + height + pad, left : x + width + pad]
+    # Exactly the ink: a margin taken from the screen could bring a neighbouring border back in.
+    trimmed = cv2.copyMakeBorder(image[y : y + height, x : x + width], 2, 2, 2, 2, cv2.BORDER_CONSTANT, value=255)
     upscaled = cv2.resize(trimmed, None, fx=LINE_SCALE, fy=LINE_SCALE, interpolation=cv2.INTER_CUBIC)
     bordered = cv2.copyMakeBorder(upscaled, BORDER, BORDER, BORDER, BORDER, cv2.BORDER_CONSTANT, value=255)
     return np.ascontiguousarray(bordered, dtype=np.uint8)
@@ -188,7 +197,10 @@ class Ocr:
         words: list[Word] = []
         line = -1
         for item in tesserocr.iterate_level(iterator, level):
-            text = item.GetUTF8Text(level)
+            try:
+                text = item.GetUTF8Text(level)
+            except RuntimeError:  # tesserocr raises instead of returning "" for an area without text
+                continue
             if item.IsAtBeginningOf(line_level):
                 line += 1
             if not text or not text.strip():

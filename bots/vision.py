@@ -17,6 +17,7 @@ from bots.ocr import Gray, Word
 
 ROW_CONTRAST = 40
 COLUMN_GAP_FACTOR = 1.2
+EDGE_COLUMNS = 4  # a list's own border runs down its sides: not a row's content
 
 
 def normalise(text: str) -> str:
@@ -110,6 +111,20 @@ def text_bands(gray: Gray, min_height: int = 5) -> list[tuple[int, int]]:
     if start is not None and len(busy) - start >= min_height:
         bands.append((start, len(busy)))
     return bands
+
+
+def filled_slots(gray: Gray, row_height: int, min_busy_lines: int = 4) -> list[tuple[int, int]]:
+    """Fixed-pitch rows (top, bottom) of an area that hold text: at least `min_busy_lines` lines with contrast."""
+    inner = gray[:, EDGE_COLUMNS:-EDGE_COLUMNS] if gray.shape[1] > 3 * EDGE_COLUMNS else gray
+    if inner.size == 0:
+        return []
+    spread = inner.max(axis=1).astype(np.int16) - inner.min(axis=1).astype(np.int16)
+    busy = spread >= ROW_CONTRAST
+    slots = []
+    for top in range(0, gray.shape[0] - row_height + 1, row_height):
+        if int(busy[top : top + row_height].sum()) >= min_busy_lines:
+            slots.append((top, top + row_height))
+    return slots
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ from bots.map_models import Timeouts
 from bots.observer import Box
 from bots.ocr import Gray, Ocr, Word
 from bots.screen_map import ScreenMap
-from bots.vision import Column, find_phrase, header_columns, match_template, normalise, text_bands
+from bots.vision import Column, filled_slots, find_phrase, header_columns, match_template, normalise, text_bands
 from retrofhir.config import Settings
 
 POLL_SECONDS = 0.03
@@ -292,9 +292,15 @@ class DesktopDriver:
             return []
         header_line = self._ocr().line_words(self.grab(band), (band.x, band.y))
         target = Target(window, tuple(header_columns(header_line, body.x + body.width)))
+        pixels = self.grab(body)
+        if locator.row_height is not None:
+            return [
+                Element(Box(body.x, body.y + top, body.width, bottom - top), target)
+                for top, bottom in filled_slots(pixels, locator.row_height)
+            ]
         return [
             Element(Box(body.x, body.y + top - ROW_MARGIN, body.width, bottom - top + 2 * ROW_MARGIN), target)
-            for top, bottom in text_bands(self.grab(body))
+            for top, bottom in text_bands(pixels)
         ]
 
     def _cell(self, locator: CellLocator, row: Element) -> list[Element]:
