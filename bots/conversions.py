@@ -95,11 +95,11 @@ def to_legacy(value: Any, rule: ElementRule, zone: ZoneInfo) -> str:
 
 
 def _format_date(iso: str, legacy_format: str, zone: ZoneInfo) -> str:
+    if len(iso) == 10 and _has_time(legacy_format):
+        raise ConversionError("a date without a time cannot fill a field that needs a time")
     try:
         if len(iso) == 10:
             moment = datetime.combine(date.fromisoformat(iso), datetime.min.time())
-            if _has_time(legacy_format):
-                raise ConversionError("a date without a time cannot fill a field that needs a time")
         else:
             moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
             if moment.tzinfo is not None:

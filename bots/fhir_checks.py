@@ -100,7 +100,7 @@ def validation_problems(resource: Mapping[str, Any]) -> list[str]:
         return ["resourceType: missing"]
     try:
         model = get_fhir_model_class(resource_type)
-    except KeyError:
+    except (KeyError, ValueError):
         return [f"resourceType: unknown type {resource_type!r}"]
     try:
         model.model_validate(dict(resource))
