@@ -50,6 +50,15 @@ def check_screen_map(screen_map: ScreenMap, expected_id: str | None) -> list[Pro
     for number, example in enumerate(screen_map.examples):
         if example.interaction not in screen_map.flows:
             problems.append((("examples", number, "interaction"), f"unknown flow {example.interaction!r}"))
+        writes = example.interaction.endswith((".create", ".update"))
+        if writes != example.writes:
+            message = "`writes: true` marks exactly the examples that create or update (health checks skip them)"
+            problems.append((("examples", number), message))
+        for version in example.ui_versions:
+            if version not in screen_map.source.ui_versions:
+                problems.append(
+                    (("examples", number, "ui_versions"), f"the source does not claim UI version {version}")
+                )
     return list(dict.fromkeys(problems))
 
 
@@ -94,6 +103,8 @@ def _check_flow(screen_map: ScreenMap, key: str, flow: Flow) -> list[Problem]:
             problems.append(((*where, "bindings"), f"binding {name!r} makes {binding.resource}, not this type"))
     if interaction in ("create", "update") and not flow.bindings:
         problems.append(((*where,), "a write flow needs `bindings`"))
+    if interaction in ("create", "update") and flow.verify is None:
+        problems.append(((*where,), "a write flow needs `verify`: every write is read back"))
     for number, probe in enumerate(flow.find_existing):
         if probe.flow not in screen_map.flows:
             problems.append(((*where, "find_existing", number, "flow"), f"unknown flow {probe.flow!r}"))

@@ -7,6 +7,7 @@ how legacy web apps report validation errors). Every wait is bounded by the sour
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 from urllib.parse import urljoin
 
@@ -90,7 +91,7 @@ class WebDriver:
         self._page: Page | None = None
         self._dialog_answer: DialogAnswer | None = None
         self._http_status: int | None = None
-        self.dialog_messages: list[str] = []
+        self.dialog_messages: deque[str] = deque(maxlen=20)
 
     @property
     def page(self) -> Page:

@@ -50,7 +50,6 @@ class Source(MapModel):
     timeouts: Timeouts = Field(default_factory=Timeouts)
     timezone: str = Field(default="UTC", description="IANA zone the legacy system's times are in")
     ui_versions: list[int] = Field(default_factory=lambda: [1], min_length=1)
-    hooks: str | None = None
 
     @model_validator(mode="after")
     def reachable(self) -> Source:

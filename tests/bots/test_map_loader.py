@@ -101,3 +101,16 @@ def test_yaml_syntax_error_has_line() -> None:
 def test_missing_file() -> None:
     with pytest.raises(ScreenMapError, match="cannot read"):
         load_screen_map(MAPS / "absent.yaml")
+
+
+def test_write_flows_must_read_back_and_write_examples_say_so() -> None:
+    text = MINI.read_text().replace('    verify: {flow: Patient.read, params: {mrn: "{resource.id}"}}\n', "")
+    text = text.replace("    interaction: Patient.read\n", "    interaction: Patient.read\n    writes: true\n")
+    problems = _problems_of(text)
+    assert any("Patient.update: a write flow needs `verify`" in problem for problem in problems)
+    assert any(
+        problem.endswith(
+            "examples.0: `writes: true` marks exactly the examples that create or update (health checks skip them)"
+        )
+        for problem in problems
+    )
