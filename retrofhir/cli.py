@@ -9,6 +9,7 @@ from bots.cli import bot
 from fhir_facade.cli import dev_token
 from practice_ehrs.cli import practice
 from recordings.cli import map_group, record, replay
+from retrofhir.demo import demo_command
 from retrofhir.serve import serve_command
 from scheduler.cli import queue, worker
 
@@ -28,3 +29,4 @@ main.add_command(record)
 main.add_command(map_group)
 main.add_command(replay)
 main.add_command(serve_command)
+main.add_command(demo_command)
