@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from bots.errors import ScreenMapError
 from bots.map_loader import load_screen_map, load_screen_map_text
 from recordings.check import check_screen_map
 from recordings.check_report import summary_lines, write_html
-from recordings.draft import draft_screen_map
+from recordings.draft import draft_screen_map, template_path
 from recordings.replay import replay_recording
 from recordings.store import RecordingError, load_recording
 from recordings.web_recorder import RecorderOptions, WebRecorder
@@ -85,6 +86,10 @@ def draft(recording_dir: Path, source_id: str | None, out_path: Path | None, for
         raise click.ClickException(f"the draft does not load: {error}") from None
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(text, encoding="utf-8")
+    for crop_file in sorted((recording_dir / "crops").glob("*.png")):
+        target = out_path.parent / template_path(source_id, crop_file.name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(crop_file, target)
     click.echo(f"wrote {out_path}: review the CONFIRM lines, then: retrofhir map check {out_path}")
 
 

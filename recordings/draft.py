@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
 
+from bots.locators import ImageLocator
 from recordings.actions import RecordedAction, element_name
 from recordings.bindings_draft import BindingDraft, draft_bindings
 from recordings.draft_screens import TABLE_NAME, ScreenDraft, add_action, recognition
-from recordings.screens_seen import ScreenVisit, screen_visits
+from recordings.screens_seen import ScreenVisit, screen_visits, unique_names
 from recordings.store import Recording
 
 
@@ -99,10 +101,28 @@ def _flow(visits: list[ScreenVisit], screens: dict[str, ScreenDraft]) -> FlowDra
     return flow
 
 
+def template_path(source_id: str, crop_file: str) -> str:
+    """Where a recorded crop lives as an image template, relative to the screen maps' folder."""
+    return f"templates/{source_id}/{Path(crop_file).name}"
+
+
+def desktop_templates(action: RecordedAction, source_id: str) -> RecordedAction:
+    """The action with its image candidates pointing at templates next to the map instead of the recording."""
+    element = action.element
+    if element is None:
+        return action
+    candidates = [
+        c.model_copy(update={"template": template_path(source_id, c.template)}) if isinstance(c, ImageLocator) else c
+        for c in element.candidates
+    ]
+    return action.model_copy(update={"element": element.model_copy(update={"candidates": candidates})})
+
+
 def draft_screen_map(recording: Recording, source_id: str) -> str:
     """The YAML text of a screen-map draft for `screen_maps/<source_id>.yaml`."""
     desktop = recording.meta.driver == "desktop"
-    visits = screen_visits(recording.actions, desktop=desktop)
+    actions = [desktop_templates(action, source_id) for action in recording.actions] if desktop else recording.actions
+    visits = unique_names(screen_visits(actions, desktop=desktop))
     login = _login_visit(visits)
     screens: dict[str, ScreenDraft] = {}
     for visit in visits:

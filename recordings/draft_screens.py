@@ -8,7 +8,6 @@ by its (data) text. Marked grid cells become a table whose columns are found by 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -67,7 +66,7 @@ def recognition(visit: ScreenVisit, login_field: RecordedAction | None, desktop:
     the window title on a desktop."""
     key = visit.key
     if desktop:
-        return {"title": f"^{re.escape(key.title or '')}$"}
+        return {"title": key.title or ".*"}
     ending = r"\?" if key.has_query else "$"
     if key.frame is None:
         recognize: dict[str, Any] = {"url": f"^[a-z]+://[^/]+{key.path_pattern}{ending}"}

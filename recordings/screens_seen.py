@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from bots.locators import FrameRef
-from recordings.actions import RecordedAction
+from recordings.actions import RecordedAction, element_name
 
 USER_KINDS = frozenset({"click", "fill", "select", "check", "field"})
 
@@ -48,14 +48,30 @@ def path_pattern(url: str) -> tuple[str, bool]:
 def base_name(url: str | None, title: str | None) -> str:
     """A readable screen name from the last meaningful path segment (or the title)."""
     words = [segment for segment in urlsplit(url or "").path.split("/") if segment and not segment.isdigit()]
-    text = words[-1] if words else (title or "home")
+    text = words[-1] if words else _title_words(title or "home")
     name = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "home"
     return name if name[0].isalpha() else f"screen_{name}"
 
 
+def _title_words(title: str) -> str:
+    prefix, separator, rest = title.partition(" - ")
+    if not separator:
+        return title
+    return prefix if re.search(r"[,\d]", rest) else rest
+
+
+def title_pattern(title: str | None) -> str:
+    """A window title as a regular expression; a data-like part after " - " (a name, a number) is generalised."""
+    text = title or ""
+    prefix, separator, rest = text.partition(" - ")
+    if separator and re.search(r"[,\d]", rest):
+        return f"^{re.escape(prefix + separator)}"
+    return f"^{re.escape(text)}$"
+
+
 def screen_key(action: RecordedAction, desktop: bool) -> ScreenKey:
     if desktop:
-        return ScreenKey(frame=None, path_pattern="", has_query=False, title=action.title)
+        return ScreenKey(frame=None, path_pattern="", has_query=False, title=title_pattern(action.title))
     pattern, has_query = path_pattern(action.url or "")
     return ScreenKey(frame=action.frame, path_pattern=pattern, has_query=has_query)
 
@@ -76,6 +92,35 @@ class _Namer:
             candidate, number = f"{name}_{number}", number + 1
         self.names[key] = candidate
         return candidate
+
+
+def unique_names(visits: list[ScreenVisit]) -> list[ScreenVisit]:
+    """Visits whose elements have one name each per screen: two elements never share one, one never has two."""
+    taken: dict[tuple[str, str], str] = {}
+    used: dict[str, set[str]] = {}
+    renamed: list[ScreenVisit] = []
+    for visit in visits:
+        actions = []
+        for action in visit.actions:
+            element = action.element
+            if element is None:
+                actions.append(action)
+                continue
+            identity = element.candidates[0].describe() if element.candidates else str(action.index)
+            name = taken.get((visit.name, identity))
+            if name is None:
+                base = element_name(action)
+                name, number = base, 2
+                while name in used.setdefault(visit.name, set()):
+                    name, number = f"{base}_{number}", number + 1
+                used[visit.name].add(name)
+                taken[(visit.name, identity)] = name
+            update: dict[str, object] = {"element": element.model_copy(update={"suggested_name": name})}
+            if action.field_name:
+                update["field_name"] = name
+            actions.append(action.model_copy(update=update))
+        renamed.append(ScreenVisit(visit.key, visit.name, visit.url, visit.top_url, actions))
+    return renamed
 
 
 def screen_visits(actions: list[RecordedAction], desktop: bool = False) -> list[ScreenVisit]:
