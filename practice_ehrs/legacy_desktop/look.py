@@ -121,6 +121,9 @@ class Look:
         root.option_add("*Entry.BorderWidth", 2)
         root.option_add("*Entry.HighlightThickness", 0)
         root.option_add("*Button.BorderWidth", 2)
+        # Windows 2000 buttons do not light up under the pointer, so hovering never changes what a bot sees.
+        root.option_add("*Button.activeBackground", FACE)
+        root.option_add("*Button.activeForeground", "#000000")
         root.option_add("*selectBackground", SELECTION)
         root.option_add("*selectForeground", WINDOW)
         for widget in ("Menu", "Menubutton"):
