@@ -145,6 +145,11 @@ class WriteClaims:
     async def _undispatch(self, connection: AsyncConnection, write_id: str) -> None:
         await connection.execute(update(writes).where(writes.c.id == write_id).values(dispatched_at=None))
 
+    async def undispatch(self, write_id: str) -> None:
+        """Make a dispatched write ready for the next sweep (its job was not run)."""
+        async with self.engine.begin() as connection:
+            await self._undispatch(connection, write_id)
+
     async def _take(
         self,
         connection: AsyncConnection,

@@ -45,6 +45,22 @@ def create_engine(url: str) -> AsyncEngine:
     return engine
 
 
+def create_job_store_engine(url: str) -> AsyncEngine:
+    """APScheduler's embedded SQLite store: left to APScheduler's own transaction handling, in WAL mode."""
+    parsed = make_url(url)
+    if parsed.database:
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(url)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    return engine
+
+
 def is_postgresql(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "postgresql"
 

@@ -95,7 +95,9 @@ class HealthMonitor:
         if previous != state.state:
             log = logger.info if state.state == "healthy" else logger.warning
             log("health check %s: %s -> %s (%s)", name, previous, state.state, state.detail)
-            await self.alerts.health_changed(name, previous, state.state, state.detail)
+            # A first check that finds everything healthy is news to nobody.
+            if previous is not None or state.state != "healthy":
+                await self.alerts.health_changed(name, previous, state.state, state.detail)
         return state
 
     async def states(self) -> list[HealthState]:

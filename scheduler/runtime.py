@@ -14,12 +14,14 @@ import logging
 import os
 import platform
 import uuid
-from contextlib import AsyncExitStack
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+import anyio
 from apscheduler import AsyncScheduler, ConflictPolicy, SchedulerRole, current_async_scheduler
 from apscheduler.datastores.sqlalchemy import SQLAlchemyDataStore
 from apscheduler.eventbrokers.local import LocalEventBroker
@@ -28,7 +30,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from scheduler.claims import WriteClaims
-from scheduler.database import create_engine, create_schema, is_postgresql, schema_lock
+from scheduler.database import create_engine, create_job_store_engine, create_schema, is_postgresql, schema_lock
 from scheduler.executor import WorkerComponents
 from scheduler.notify import Alerts, LoggedAlerts, WebhookAlerts
 from scheduler.periodic import HealthMonitor, run_retention, run_sync
@@ -53,32 +55,44 @@ def _runtime() -> SchedulerRuntime:
 
 async def process_write_job(write_id: str) -> None:
     """APScheduler job: one attempt (or recovery) of one write."""
-    await _runtime().worker.process(write_id)
+    runtime = _runtime()
+    async with runtime.job_slot() as admitted:
+        if admitted:
+            await runtime.worker.process(write_id)
+        else:
+            await runtime.claims.undispatch(write_id)
 
 
 async def sweep_job() -> None:
     """APScheduler job: dispatch ready writes, including retries now due and writes of workers that died."""
-    await _runtime().dispatch_ready()
+    runtime = _runtime()
+    async with runtime.job_slot() as admitted:
+        if admitted:
+            await runtime.dispatch_ready()
 
 
 async def sync_job(source: str) -> None:
     runtime = _runtime()
     sync_source = runtime.components.sync_sources.get(source)
-    if sync_source is not None:
-        await run_sync(source, sync_source)
+    async with runtime.job_slot() as admitted:
+        if admitted and sync_source is not None:
+            await run_sync(source, sync_source)
 
 
 async def health_check_job(name: str) -> None:
     runtime = _runtime()
     check = runtime.components.health_checks.get(name)
-    if check is not None:
-        await runtime.health.run(name, check)
+    async with runtime.job_slot() as admitted:
+        if admitted and check is not None:
+            await runtime.health.run(name, check)
 
 
 async def retention_job() -> None:
     runtime = _runtime()
     targets = [*runtime.components.retention_targets, QueueRetention(runtime.queue)]
-    await run_retention(targets, runtime.settings.retention_days)
+    async with runtime.job_slot() as admitted:
+        if admitted:
+            await run_retention(targets, runtime.settings.retention_days)
 
 
 class SchedulerRuntime:
@@ -120,6 +134,8 @@ class SchedulerRuntime:
         )
         self._exit_stack = AsyncExitStack()
         self._scheduler: AsyncScheduler | None = None
+        self._closing = False
+        self._jobs_running = 0
 
     @property
     def scheduler(self) -> AsyncScheduler:
@@ -131,7 +147,7 @@ class SchedulerRuntime:
         stack = self._exit_stack
         stack.push_async_callback(self.engine.dispose)
         await create_schema(self.engine)
-        job_engine = self.engine if self.settings.database_url else create_engine(self._job_store_url)
+        job_engine = self.engine if self.settings.database_url else create_job_store_engine(self._job_store_url)
         if job_engine is not self.engine:
             stack.push_async_callback(job_engine.dispose)
         broker = PsycopgEventBroker.from_async_sqla_engine(job_engine) if is_postgresql(job_engine) else None
@@ -158,8 +174,26 @@ class SchedulerRuntime:
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
     ) -> None:
+        # Let running jobs finish (a write cut off mid-flow would wait for its lease to be recovered); cancelling
+        # them mid-transaction can also leave SQLite connections closing behind a held lock.
+        self._closing = True
+        with anyio.move_on_after(self.settings.lease_seconds):
+            while self._jobs_running:
+                await anyio.sleep(0.05)
         self._scheduler = None
         await self._exit_stack.aclose()
+
+    @asynccontextmanager
+    async def job_slot(self) -> AsyncIterator[bool]:
+        """Yields whether a job may run: False once the runtime is shutting down."""
+        if self._closing:
+            yield False
+            return
+        self._jobs_running += 1
+        try:
+            yield True
+        finally:
+            self._jobs_running -= 1
 
     async def _configure(self, scheduler: AsyncScheduler) -> None:
         # Concurrency is the write queue's business (seat budgets, per-patient order), not APScheduler's.
@@ -193,6 +227,8 @@ class SchedulerRuntime:
 
     async def dispatch_ready(self) -> int:
         """Hand every ready write to APScheduler as a job; workers in any process pick them up."""
+        if self._closing:
+            return 0
         ready = await self.claims.take_dispatchable(
             self.settings.max_concurrent_jobs * 4, timedelta(seconds=self.settings.redispatch_after_seconds)
         )
