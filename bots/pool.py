@@ -1,8 +1,10 @@
 """The session pool of one source: log in once per session and reuse it, never more sessions than seats.
 
-A session is borrowed for one run and given back. When the legacy system ends a session (the login screen shows
-up mid-flow) the engine asks the pool to log that session in again and runs the flow once more. Waiting for a free
-seat is bounded; a run that cannot get one fails with SeatsExhausted (transient). `logins` counts real logins.
+A session is borrowed for one run and given back. When the legacy system ends a session (the login screen shows up
+mid-flow) the engine asks the pool to log that session in again and runs the flow once more. If a session's driver
+breaks (a browser crash), the next new session starts from its saved login state (web: cookies) and logs in only
+if that state no longer works. Waiting for a free seat is bounded; a run that cannot get one fails with
+SeatsExhausted (transient). `logins` counts real logins.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 from bots.credentials import CredentialStore
 from bots.drivers.base import Driver
@@ -45,6 +48,7 @@ class SessionPool:
         self._idle: list[Session] = []
         self._sessions: list[Session] = []
         self._created = 0
+        self._orphaned_states: list[dict[str, Any]] = []
         self.logins = 0
 
     @property
@@ -52,9 +56,12 @@ class SessionPool:
         return len(self._sessions)
 
     async def _new_session(self) -> Session:
+        """A fresh driver session; it inherits the login state of a session that broke, if one did."""
         self._created += 1
-        session = Session(number=self._created, driver=self._driver_factory())
-        await session.driver.start()
+        state = self._orphaned_states.pop() if self._orphaned_states else None
+        session = Session(number=self._created, driver=self._driver_factory(), saved_state=state)
+        await session.driver.start(state)
+        session.logged_in = state is not None
         self._sessions.append(session)
         return session
 
@@ -101,9 +108,11 @@ class SessionPool:
         return session
 
     async def release(self, session: Session, *, broken: bool = False) -> None:
-        """Give a session back; a broken one (its driver failed) is closed instead of reused."""
+        """Give a session back; a broken one (its driver failed) is closed, its login state kept for the next."""
         try:
             if broken or session not in self._sessions:
+                if broken and session.logged_in and session.saved_state is not None:
+                    self._orphaned_states.append(session.saved_state)
                 await self._discard(session)
             else:
                 self._idle.append(session)

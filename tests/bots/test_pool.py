@@ -54,3 +54,17 @@ async def test_the_legacy_seat_limit_is_reported(
         await pool.acquire()
     assert caught.value.context.screen == "seats_full"
     await pool.release(first)
+
+
+async def test_a_broken_session_hands_its_login_state_to_the_next(make_runtime: RuntimeFactory) -> None:
+    runtime = make_runtime()
+    pool = runtime.pool
+    broken = await pool.acquire()
+    await pool.release(broken, broken=True)
+    assert pool.open_sessions == 0
+    replacement = await pool.acquire()
+    assert replacement is not broken
+    assert replacement.logged_in
+    await pool.release(replacement)
+    assert (await runtime.read("Patient", "0100046"))["id"] == "0100046"
+    assert pool.logins == 1

@@ -12,6 +12,7 @@ from bots.errors import AmbiguousElement, ElementNotFound, InputRejected, Legacy
 from bots.literal_text import check_literal
 from bots.locators import CssLocator, DataTestIdLocator, FrameRef, LabelLocator, RoleLocator, TextLocator, locate
 from bots.map_models import Timeouts
+from practice_ehrs.legacy_web.runner import LegacyWebServer
 
 pytestmark = [pytest.mark.anyio, pytest.mark.web]
 TRICKY = "a\tb\nc <x> {y} 100% é 98.6°F 😀 Müller-O'Brien"
@@ -133,3 +134,29 @@ async def test_signals_and_screenshot(driver: WebDriver) -> None:
 async def test_unreachable_host(driver: WebDriver) -> None:
     with pytest.raises(LegacyUnreachable):
         await driver.goto("http://127.0.0.1:9/")
+
+
+async def test_literal_text_reaches_the_legacy_database(
+    browser_host: BrowserHost, launch_options: LaunchOptions, legacy_web_clean: LegacyWebServer
+) -> None:
+    web = WebDriver(browser_host, launch_options, legacy_web_clean.base_url, Timeouts())
+    await web.start()
+    try:
+        await web.goto("/login")
+        for name, value in (("username", "nurse"), ("password", "nurse123")):
+            field = await locate(web, [CssLocator(selector=f"input[name={name}]")])
+            await web.type_text(field.element, value)
+        await web.click((await locate(web, [RoleLocator(role="button", name="Log In")])).element)
+        await web.page.wait_for_url("**/")
+        await web.goto("/chart/4/vitals/new")
+        pulse = await locate(web, [CssLocator(selector="input[name=pulse]")])
+        await web.type_text(pulse.element, "72")
+        comment = await locate(web, [CssLocator(selector="textarea[name=comment]")])
+        await web.type_text(comment.element, TRICKY, multiline=True)
+        save = await locate(web, [CssLocator(selector="input[type=image]")])
+        await web.click(save.element, dialog="accept")
+        await web.page.get_by_text("Record saved").wait_for()
+    finally:
+        await web.stop()
+    newest = legacy_web_clean.query("SELECT comment, pulse FROM vitals WHERE patient_id = 4 ORDER BY id DESC LIMIT 1")
+    assert newest == [{"comment": TRICKY, "pulse": 72}]
