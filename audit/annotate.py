@@ -56,3 +56,22 @@ def annotate(png: bytes, step: StepView) -> bytes:
     output = io.BytesIO()
     image.save(output, format="PNG", optimize=False, compress_level=3)
     return output.getvalue()
+
+
+def focus(annotated_png: bytes, step: StepView, width: int = 640, height: int = 260) -> bytes | None:
+    """A close-up of the annotated screenshot around the step's box (legacy UIs use tiny fonts), or None."""
+    if step.box is None:
+        return None
+    with Image.open(io.BytesIO(annotated_png)) as opened:
+        image = opened.convert("RGB")
+    scale = 2 if image.width > width else 1
+    region_width, region_height = min(width // scale, image.width), min(height // scale, image.height)
+    centre_x, centre_y = step.box.x + step.box.width // 2, step.box.y + step.box.height // 2
+    left = min(max(centre_x - region_width // 2, 0), image.width - region_width)
+    top = min(max(centre_y - region_height // 2, 0), image.height - region_height)
+    crop = image.crop((left, top, left + region_width, top + region_height))
+    if scale > 1:
+        crop = crop.resize((region_width * scale, region_height * scale), Image.Resampling.LANCZOS)
+    output = io.BytesIO()
+    crop.save(output, format="PNG", compress_level=3)
+    return output.getvalue()

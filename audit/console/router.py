@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from audit.annotate import annotate
+from audit.annotate import annotate, focus
 from audit.blobstore import ScreenshotMismatch, ScreenshotMissing
 from audit.console.auth import COOKIE_NAME, NotAnAuditor, require_auditor, verify_token, viewer_name
 from audit.console.filters import PAGE_SIZE, parse_list_query
@@ -109,7 +109,7 @@ def console_router(trail: AuditTrail, auditor_role: str = "auditor") -> APIRoute
         )
 
     @router.get("/runs/{run_id}/steps/{seq}/screenshot.png")
-    def screenshot(run_id: str, seq: int, principal: Auditor) -> Response:
+    def screenshot(run_id: str, seq: int, principal: Auditor, close_up: bool = False) -> Response:
         step = trail.step(run_id, seq)
         if step is None or step.purged or step.screenshot_sha256 is None:
             return Response(status_code=404, headers=SECURITY_HEADERS)
@@ -117,7 +117,11 @@ def console_router(trail: AuditTrail, auditor_role: str = "auditor") -> APIRoute
             png = trail.screenshots.get(step.screenshot_sha256)
         except (ScreenshotMissing, ScreenshotMismatch):
             return Response(status_code=410, headers=SECURITY_HEADERS)
-        return Response(annotate(png, step), media_type="image/png", headers=SECURITY_HEADERS)
+        annotated = annotate(png, step)
+        image = focus(annotated, step) if close_up else annotated
+        if image is None:
+            return Response(status_code=404, headers=SECURITY_HEADERS)
+        return Response(image, media_type="image/png", headers=SECURITY_HEADERS)
 
     @router.get("/runs/{run_id}/provenance")
     def provenance(run_id: str, principal: Auditor) -> Response:

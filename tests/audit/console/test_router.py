@@ -60,6 +60,8 @@ def test_an_auditor_filters_opens_a_run_steps_through_it_and_exports(
         assert page.evaluate("window.pwned") is None
         loaded = page.eval_on_selector("#current-screenshot", "image => image.complete && image.naturalWidth")
         assert loaded == 640
+        close_up = page.eval_on_selector("#current-close-up", "image => image.complete && image.naturalHeight")
+        assert close_up == 260
         assert page.locator("#filmstrip img").count() == 3
         page.click("#next-step")
         assert page.locator("#next-step").count() == 0
