@@ -1,0 +1,23 @@
+"""One `retrofhir serve` (facade, scheduler on SQLite, audit trail) over one practice web EHR for the whole session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from practice_ehrs.legacy_web.runner import LegacyWebServer
+from tests.integration.system import RunningSystem, running_system
+
+
+@pytest.fixture(scope="session")
+def system(legacy_web: LegacyWebServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSystem]:
+    with running_system(tmp_path_factory.mktemp("retrofhir"), legacy_web) as running:
+        yield running
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fresh_ehr(legacy_web: LegacyWebServer) -> LegacyWebServer:
+    """Each module starts from the seed data and UI version 1 (other modules' tests change both)."""
+    legacy_web.reset()
+    return legacy_web
