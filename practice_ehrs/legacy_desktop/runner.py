@@ -115,11 +115,20 @@ class RunningDesktopEhr:
         while True:
             # A search can fail outright when a window vanishes under it (BadWindow): just search again.
             found = self.find_windows(name)
-            if found:
+            if found and self._settled(found[0]):
                 return found[0]
             if time.monotonic() > deadline:
                 raise DesktopEhrError(f"no window named {name!r} appeared within {timeout} s")
             time.sleep(0.05)
+
+    def _settled(self, window: int) -> bool:
+        """Whether the window has kept the same on-screen geometry for a moment (Tk may still be laying it out)."""
+        try:
+            first = self.geometry(window)
+            time.sleep(0.05)
+            return first == self.geometry(window) and first.width > 1 and first.height > 1
+        except (KeyError, ValueError):
+            return False
 
     def wait_until_gone(self, name: str, timeout: float = 10.0) -> None:
         """Wait until no mapped window matches `name`."""
