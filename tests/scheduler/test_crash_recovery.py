@@ -21,8 +21,8 @@ from tests.scheduler.table_executor import JITTER_ENV, TARGET_ENV, create_target
 
 pytestmark = pytest.mark.anyio
 
-WRITES = 40
-KILLS = 5
+WRITES = 30
+KILLS = 3
 
 
 def embedded_env(tmp_path: Path, target: Path) -> dict[str, str]:
