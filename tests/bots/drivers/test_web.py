@@ -81,7 +81,7 @@ async def test_image_button_by_role_and_confirm_dialog(driver: WebDriver) -> Non
     assert (await driver.read(saved.element)).text == "no"
     await driver.click(save.element, dialog="accept")
     assert (await driver.read(saved.element)).text == "yes"
-    assert driver.dialog_messages == ["Save changes?", "Save changes?"]
+    assert list(driver.dialog_messages) == ["Save changes?", "Save changes?"]
 
 
 async def test_literal_typing_in_multiline_field(driver: WebDriver) -> None:
