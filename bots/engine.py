@@ -129,7 +129,6 @@ class SourceRuntime:
                     continue
                 finally:
                     self.drift = list(log.drift)
-                session.runs += 1
                 return result
         raise AssertionError("unreachable")
 
@@ -142,9 +141,9 @@ class SourceRuntime:
     def search_context(self, flow_key: str, params: Mapping[str, str], page_cursor: int = 1) -> FlowContext:
         flow = self.screen_map.flows[flow_key]
         if flow_key.endswith(".read"):
-            return FlowContext(params=dict(params), raw_params=dict(params))
+            return FlowContext(params=dict(params))
         legacy = legacy_params(self.screen_map, flow_key, flow, params)
-        return FlowContext(params=legacy, raw_params=dict(params), page_cursor=page_cursor)
+        return FlowContext(params=legacy, page_cursor=page_cursor)
 
     def _flow_key(self, resource_type: str, interaction: str) -> str:
         key = f"{resource_type}.{interaction}"
@@ -163,7 +162,7 @@ class SourceRuntime:
             raise RecordNotFound(f"not a {resource_type} id of this source", source=self.source_id)
 
         async def work(session: Session, log: StepLog) -> dict[str, Any]:
-            context = await self.run_flow(session, log, key, FlowContext(params=params, raw_params=params))
+            context = await self.run_flow(session, log, key, FlowContext(params=params))
             for resource in resources_of(self.screen_map, resource_type, context.emitted):
                 if resource["id"] == resource_id:
                     return resource
@@ -189,7 +188,7 @@ class SourceRuntime:
             raise ConfigurationError(f"the legacy search cannot narrow without one of: {', '.join(narrowing)}")
 
         async def work(session: Session, log: StepLog) -> SearchPage:
-            fresh = FlowContext(params=context.params, raw_params=context.raw_params, page_cursor=context.page_cursor)
+            fresh = FlowContext(params=context.params, page_cursor=context.page_cursor)
             done = await self.run_flow(session, log, key, fresh)
             next_cursor = str(done.next_cursor) if done.next_cursor is not None else None
             resources = resources_of(self.screen_map, resource_type, filtered(flow, done))

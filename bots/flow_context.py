@@ -32,7 +32,6 @@ class FlowContext:
     """Template scopes: `param.`, `value.`, `resource.` and every named record or row list."""
 
     params: dict[str, str] = field(default_factory=dict)
-    raw_params: dict[str, str] = field(default_factory=dict)
     values: dict[str, str] = field(default_factory=dict)
     resource: dict[str, Any] | None = None
     clear_absent: bool = False

@@ -24,7 +24,6 @@ class Session:
     driver: Driver
     logged_in: bool = False
     saved_state: dict[str, Any] | None = None
-    runs: int = 0
 
 
 async def log_in(screen_map: ScreenMap, session: Session, credentials: dict[str, str], log: StepLog) -> None:
