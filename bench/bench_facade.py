@@ -1,0 +1,163 @@
+"""Facade benchmarks: reads answered from the local store against a bare FastAPI endpoint, and a live bot read.
+
+Every server runs under uvicorn in a process of its own (bench/facade_server.py); the client runs here, so the
+server has a core to itself on a two-core machine. Rounds of the compared servers are interleaved.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.facade_process import access_token, client_key, register_client, running_server
+from bench.facade_server import SOURCE
+from bench.harness import BenchResult, percentile
+from bench.http_load import LoadResult, run_load
+from bench.legacy_web_target import legacy_web_target
+from bench.machine import machine_load
+
+CACHED_TARGET = 0.7
+PATIENTS = 50
+CONNECTIONS = 4
+
+
+def _latency(results: list[LoadResult]) -> str:
+    latencies = [latency for result in results for latency in result.latencies]
+    return (
+        f"p50 {percentile(latencies, 0.5) * 1000:.2f} ms, p99 {percentile(latencies, 0.99) * 1000:.2f} ms "
+        f"over {len(latencies)} requests"
+    )
+
+
+def _rates(results: list[LoadResult]) -> str:
+    return ", ".join(f"{result.requests_per_second:.0f}" for result in results)
+
+
+def _prime(base_url: str, headers: dict[str, str], ids: list[str]) -> dict[str, object]:
+    """Read every patient once (into the store) and return the bodies the facade answers with."""
+    bodies: dict[str, object] = {}
+    with httpx.Client(base_url=f"{base_url}/fhir/{SOURCE}", headers=headers, timeout=30) as client:
+        for logical_id in ids:
+            response = client.get(f"/Patient/{logical_id}")
+            response.raise_for_status()
+            bodies[logical_id] = response.json()
+    return bodies
+
+
+async def cached_read(work_dir: Path, requests_per_round: int, rounds: int) -> BenchResult:
+    key = client_key()
+    ids = [str(number) for number in range(1, PATIENTS + 1)]
+    paths = [f"/fhir/{SOURCE}/Patient/{logical_id}" for logical_id in ids]
+    register_client(key, work_dir / "memory")
+    register_client(key, work_dir / "database")
+    with (
+        running_server("cached", work_dir / "memory") as facade,
+        running_server("cached", work_dir / "database", "--memory-entries", "0") as database_facade,
+    ):
+        headers = {"Authorization": f"Bearer {access_token(facade.base_url, key)}"}
+        database_headers = {"Authorization": f"Bearer {access_token(database_facade.base_url, key)}"}
+        bodies = _prime(facade.base_url, headers, ids)
+        _prime(database_facade.base_url, database_headers, ids)
+        bodies_file = work_dir / "bodies.json"
+        bodies_file.write_text(json.dumps(bodies), encoding="utf-8")
+        with running_server("bare", work_dir / "bare", "--bodies", str(bodies_file)) as bare:
+            arms = {
+                "facade": (facade.base_url, headers),
+                "facade_database": (database_facade.base_url, database_headers),
+                "bare": (bare.base_url, headers),
+            }
+            results: dict[str, list[LoadResult]] = {name: [] for name in arms}
+            for base_url, arm_headers in arms.values():
+                await run_load(base_url, paths, requests_per_round // 4 + 1, CONNECTIONS, arm_headers)
+            order = list(arms)
+            for round_number in range(rounds):
+                shift = round_number % len(order)
+                for name in order[shift:] + order[:shift]:
+                    base_url, arm_headers = arms[name]
+                    results[name].append(await run_load(base_url, paths, requests_per_round, CONNECTIONS, arm_headers))
+    facade_rate = statistics.median(result.requests_per_second for result in results["facade"])
+    bare_rate = statistics.median(result.requests_per_second for result in results["bare"])
+    database_rate = statistics.median(result.requests_per_second for result in results["facade_database"])
+    ratio = facade_rate / bare_rate
+    return BenchResult(
+        name="facade_cached_read",
+        value=facade_rate,
+        unit="requests/s",
+        runs=rounds,
+        baseline=bare_rate,
+        ratio=ratio,
+        description=(
+            f"`GET /fhir/{SOURCE}/Patient/{{id}}` answered from the local store through the whole facade (bearer "
+            "token checked, scopes enforced, route, freshness, headers, FHIR JSON), against a bare FastAPI route "
+            "returning the same JSON bytes for the same path, both under uvicorn (one worker, its own process) "
+            f"and driven by the same keep-alive client with {CONNECTIONS} connections from this process, "
+            f"{requests_per_round} requests per round over {PATIENTS} patients; ratio = facade / bare."
+        ),
+        target=f"ratio >= {CACHED_TARGET} ({'met' if ratio >= CACHED_TARGET else 'NOT met'})",
+        details=[
+            f"facade: {_latency(results['facade'])}; rounds (requests/s): {_rates(results['facade'])}",
+            f"bare FastAPI: {_latency(results['bare'])}; rounds (requests/s): {_rates(results['bare'])}",
+            f"facade with its in-process cache of recent versions off (`memory_entries = 0`, every read asks "
+            f"SQLite, as a version check does): {database_rate:.0f} requests/s ({database_rate / bare_rate:.2f} of "
+            f"bare); {_latency(results['facade_database'])}",
+            "the facade's store is SQLite (the embedded default); the data behind it is the in-memory practice "
+            "provider, read once into the store before measuring",
+            machine_load(),
+        ],
+    )
+
+
+async def live_read(work_dir: Path, repeats: int) -> BenchResult:
+    key = client_key()
+    register_client(key, work_dir / "live")
+    async with legacy_web_target() as target:
+        with running_server("live", work_dir / "live", "--legacy-url", target.base_url) as facade:
+            token = access_token(facade.base_url, key)
+            headers = {"Authorization": f"Bearer {token}", "Cache-Control": "no-cache"}
+            totals: list[float] = []
+            with httpx.Client(base_url=facade.base_url, headers=headers, timeout=60) as client:
+                for mrn in target.mrns[:2]:
+                    client.get(f"/fhir/{SOURCE}/Patient/{mrn}").raise_for_status()
+                client.post("/bench/bot-times").raise_for_status()
+                for index in range(repeats):
+                    mrn = target.mrns[2 + index % (len(target.mrns) - 2)]
+                    started = time.perf_counter()
+                    client.get(f"/fhir/{SOURCE}/Patient/{mrn}").raise_for_status()
+                    totals.append(time.perf_counter() - started)
+                bot: list[float] = client.post("/bench/bot-times").json()
+    facade_share = [total - bot_time for total, bot_time in zip(totals, bot, strict=True)]
+    total_ms = statistics.median(totals) * 1000
+    return BenchResult(
+        name="facade_live_read",
+        value=total_ms,
+        unit="ms",
+        runs=repeats,
+        description=(
+            f"`GET /fhir/{SOURCE}/Patient/{{mrn}}` with `Cache-Control: no-cache` through the facade under uvicorn "
+            "(its own process) over `BotProvider` (fhir_facade/providers/bot_provider.py) and a warm, logged-in "
+            "`SourceRuntime` driving the practice web EHR; time seen by an httpx client. Bot time is measured "
+            "around the provider's read inside the server; facade time is the rest (HTTP, auth, store write, "
+            "headers, JSON, and the client's own overhead)."
+        ),
+        target="no target set; the split shows where the time goes",
+        details=[
+            f"total: median {total_ms:.1f} ms, p90 {percentile(totals, 0.9) * 1000:.1f} ms",
+            f"bot (provider read): median {statistics.median(bot) * 1000:.1f} ms",
+            f"facade (total minus bot, per request): median {statistics.median(facade_share) * 1000:.1f} ms, "
+            f"p90 {percentile(facade_share, 0.9) * 1000:.1f} ms",
+            "engine without audit observer or step screenshots (as web_patient_read measures it)",
+            machine_load(),
+        ],
+    )
+
+
+async def run(requests_per_round: int = 2000, rounds: int = 5, live_repeats: int = 20) -> list[BenchResult]:
+    with tempfile.TemporaryDirectory(prefix="bench-facade-") as directory:
+        cached = await cached_read(Path(directory), requests_per_round, rounds)
+        live = await live_read(Path(directory), live_repeats)
+    return [cached, live]
