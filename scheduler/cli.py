@@ -23,7 +23,6 @@ from scheduler.runtime import SchedulerRuntime
 from scheduler.tables import WriteStatus
 
 T = TypeVar("T")
-console = Console()
 
 
 def _with_queue(settings: Settings, action: Callable[[WriteQueue], Awaitable[T]]) -> T:
@@ -77,7 +76,7 @@ def list_command(statuses: tuple[str, ...], source: str | None, review: bool, li
     """Writes, newest first."""
     wanted = [WriteStatus(status) for status in statuses]
     records = _with_queue(load_settings(), lambda queue: queue.list_writes(wanted, source, review, limit))
-    console.print(_record_table(records))
+    Console().print(_record_table(records))
 
 
 @queue.command()
@@ -100,7 +99,7 @@ def show(write_id: str) -> None:
         return record, events
 
     record, events = _with_queue(load_settings(), fetch)
-    console.print(_record_table([record]))
+    Console().print(_record_table([record]))
     details = Table(show_header=False)
     for name in (
         "idempotency_basis",
@@ -115,8 +114,8 @@ def show(write_id: str) -> None:
     ):
         value = getattr(record, name)
         details.add_row(name, _when(value) if isinstance(value, datetime) else str(value or ""))
-    console.print(details)
-    console.print(events)
+    Console().print(details)
+    Console().print(events)
 
 
 @queue.command()
@@ -125,7 +124,7 @@ def show(write_id: str) -> None:
 def replay(write_id: str, by: str) -> None:
     """Queue a dead-lettered or unknown write again (it starts with check-before-write)."""
     record = _with_queue(load_settings(), lambda queue: queue.replay(write_id, by))
-    console.print(_record_table([record]))
+    Console().print(_record_table([record]))
 
 
 @queue.command()
@@ -144,7 +143,7 @@ def resolve(write_id: str, outcome: str, note: str, legacy_key: str | None, by: 
     record = _with_queue(
         load_settings(), lambda queue: queue.resolve(write_id, WriteStatus(outcome), by, note, legacy_key)
     )
-    console.print(_record_table([record]))
+    Console().print(_record_table([record]))
 
 
 @click.command()

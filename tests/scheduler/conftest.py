@@ -125,8 +125,8 @@ class RecordingAlerts(LoggedAlerts):
         self.alerted.append(record)
 
 
-@pytest.fixture
-async def bench(tmp_path: Path) -> AsyncIterator[QueueBench]:
+async def open_bench(tmp_path: Path, queue_path: Path | None = None) -> QueueBench:
+    """A bench whose queue lives at `queue_path` (default `<tmp_path>/queue.sqlite`); dispose its engine after."""
     settings = SchedulerSettings(
         lease_seconds=30,
         redispatch_after_seconds=60,
@@ -136,13 +136,13 @@ async def bench(tmp_path: Path) -> AsyncIterator[QueueBench]:
         },
     )
     settings.retry.max_attempts = 3
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'queue.sqlite'}")
+    engine = create_engine(f"sqlite+aiosqlite:///{queue_path or tmp_path / 'queue.sqlite'}")
     await create_schema(engine)
     clock = Clock()
     target = tmp_path / "legacy.sqlite"
     create_target(target)
     faults = Faults()
-    yield QueueBench(
+    return QueueBench(
         engine,
         WriteQueue(engine, settings, clock),
         WriteClaims(engine, clock),
@@ -153,7 +153,13 @@ async def bench(tmp_path: Path) -> AsyncIterator[QueueBench]:
         settings,
         [],
     )
-    await engine.dispose()
+
+
+@pytest.fixture
+async def bench(tmp_path: Path) -> AsyncIterator[QueueBench]:
+    opened = await open_bench(tmp_path)
+    yield opened
+    await opened.engine.dispose()
 
 
 @pytest.fixture(scope="session")
