@@ -21,7 +21,7 @@ class AuditSettings(BaseModel):
     # Same format as the key file, keys separated by commas; read before the file when it is set.
     key_env: str = "RETROFHIR_AUDIT_KEYS"
     retention_days: int = 365
-    # Steps waiting for the background writer before a bot's next step has to wait for it.
+    # Batches (a finished run, or part of a long one) waiting for the background writer before a bot has to wait.
     writer_queue_size: int = 2000
     # The role scope a token must carry to use the auditor console (the facade grants it like any scope).
     auditor_role: str = "auditor"

@@ -1,10 +1,9 @@
-"""A background thread that writes the trail, so a bot's step costs a queue put, not an encrypt and a commit.
+"""A background thread that writes the trail, so a bot never waits on hashing, encryption or a commit mid-run.
 
-Screenshots are encrypted and filed as they arrive; chain records are committed in arrival order, one transaction
-per batch, a batch ending at a run's end, after LINGER_SECONDS, or at MAX_BATCH items. A full queue makes the
-submitter wait rather than drop anything; `flush` and `close` wait for everything submitted. What a crash can lose
-is what was not yet committed: at most LINGER_SECONDS of a run still in progress, never a finished run whose
-end the observer awaited.
+Submitters hand over batches (the observer sends a run's records at its end, or every FLUSH_AT steps of a long
+run); the thread writes whatever has queued up in one transaction, in arrival order. A full queue makes the
+submitter wait rather than drop anything; `flush` and `close` wait for everything submitted. A failed write is
+retried (a locked or briefly unreachable database) before the waiters are told.
 """
 
 from __future__ import annotations
@@ -13,25 +12,23 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 
 from audit.trail import AuditTrail, TrailItem
-from bots.observer import RunResult, StepRecord
 
 logger = logging.getLogger(__name__)
 
-MAX_BATCH = 256
-# Steps wait at most this long to be committed together with the rest of their run (one transaction per run).
-LINGER_SECONDS = 0.5
-# A locked or briefly unreachable database is retried before the batch's waiters are told it failed.
+MAX_BATCH_ITEMS = 512
 WRITE_ATTEMPTS = 4
 
 
 @dataclass
 class _Pending:
-    item: TrailItem | None
+    items: Sequence[TrailItem]
     done: Future[None]
+    stop: bool = False
 
 
 class TrailWriter:
@@ -45,19 +42,19 @@ class TrailWriter:
         self._thread = threading.Thread(target=self._run, name="audit-trail-writer", daemon=True)
         self._thread.start()
 
-    def submit(self, item: TrailItem) -> Future[None]:
-        """Queue `item` (waiting only while the queue is full); the future completes when it is committed."""
+    def submit(self, items: Sequence[TrailItem]) -> Future[None]:
+        """Queue `items` (waiting only while the queue is full); the future completes when they are committed."""
         if self._closed:
             raise RuntimeError("audit trail writer is closed")
-        pending = _Pending(item, Future())
+        pending = _Pending(list(items), Future())
         self._queue.put(pending)
         return pending.done
 
-    def try_submit(self, item: TrailItem) -> Future[None] | None:
-        """Queue `item` if there is room now; None when the caller has to wait (see `submit`)."""
+    def try_submit(self, items: Sequence[TrailItem]) -> Future[None] | None:
+        """Queue `items` if there is room now; None when the caller has to wait (see `submit`)."""
         if self._closed:
             raise RuntimeError("audit trail writer is closed")
-        pending = _Pending(item, Future())
+        pending = _Pending(list(items), Future())
         try:
             self._queue.put_nowait(pending)
         except queue.Full:
@@ -66,7 +63,7 @@ class TrailWriter:
 
     def flush(self) -> None:
         """Wait until everything submitted so far is committed."""
-        marker = _Pending(None, Future())
+        marker = _Pending([], Future())
         self._queue.put(marker)
         marker.done.result()
 
@@ -74,62 +71,41 @@ class TrailWriter:
         """Write what is queued, then stop the thread."""
         if self._closed:
             return
-        self.flush()
         self._closed = True
-        self._queue.put(_Pending(None, Future()))
+        self._queue.put(_Pending([], Future(), stop=True))
         self._thread.join()
 
     def _run(self) -> None:
-        pending: list[_Pending] = []
-        deadline = 0.0
         while True:
-            try:
-                timeout = max(deadline - time.monotonic(), 0.0) if pending else None
-                incoming = self._queue.get(timeout=timeout)
-            except queue.Empty:
-                self._write(pending)
-                pending = []
-                continue
-            item = incoming.item
-            if isinstance(item, StepRecord) and item.screenshot_png is not None:
-                self._store_screenshot(item.screenshot_png)
-            pending.append(incoming)
-            if len(pending) == 1:
-                deadline = time.monotonic() + LINGER_SECONDS
-            if item is None or isinstance(item, RunResult) or len(pending) >= MAX_BATCH:
-                self._write(pending)
-                pending = []
-                if item is None and self._closed:
-                    return
-
-    def _store_screenshot(self, png: bytes) -> None:
-        """Encrypt and file a screenshot as soon as it arrives, so the run's end only waits for one commit.
-
-        Failures are left to the batch write, which files it again (put is idempotent) and retries.
-        """
-        try:
-            self.trail.screenshots.put(png)
-        except Exception:
-            logger.warning("audit screenshot could not be stored yet; the batch write will retry")
+            batch = [self._queue.get()]
+            size = len(batch[0].items)
+            while size < MAX_BATCH_ITEMS and not batch[-1].stop:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+                size += len(batch[-1].items)
+            self._write(batch)
+            if batch[-1].stop:
+                return
 
     def _write(self, batch: list[_Pending]) -> None:
-        items = [pending.item for pending in batch if pending.item is not None]
+        items = [item for pending in batch for item in pending.items]
         error: BaseException | None = None
-        if items:
-            for attempt in range(1, WRITE_ATTEMPTS + 1):
-                try:
-                    self.trail.write(items)
-                    error = None
-                    break
-                except Exception as failure:
-                    # Never log the items: they hold patient data. The futures carry the failure to whoever waits.
-                    logger.warning("audit trail write of %d items failed (attempt %d)", len(items), attempt)
-                    error = failure
-                    if attempt < WRITE_ATTEMPTS:
-                        time.sleep(0.25 * attempt)
-            if error is not None:
-                self.failures += 1
-                logger.error("audit trail lost %d items: %s", len(items), type(error).__name__)
+        for attempt in range(1, WRITE_ATTEMPTS + 1) if items else ():
+            try:
+                self.trail.write(items)
+                error = None
+                break
+            except Exception as failure:
+                # Never log the items: they hold patient data. The futures carry the failure to whoever waits.
+                logger.warning("audit trail write of %d items failed (attempt %d)", len(items), attempt)
+                error = failure
+                if attempt < WRITE_ATTEMPTS:
+                    time.sleep(0.25 * attempt)
+        if error is not None:
+            self.failures += 1
+            logger.error("audit trail lost %d items: %s", len(items), type(error).__name__)
         for pending in batch:
             if error is None:
                 pending.done.set_result(None)

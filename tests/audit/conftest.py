@@ -119,17 +119,14 @@ def trail(audit_settings: AuditSettings, tmp_path: Path) -> Iterator[AuditTrail]
 
 
 def record_runs(trail: AuditTrail, runs: list[tuple[RunInfo, list[StepRecord], RunResult]]) -> None:
-    """Write runs the way the observer does: start, steps, end, each through the background writer."""
+    """Write runs the way the observer does: each run as one batch through the background writer."""
     from audit import TrailWriter
     from audit.records import RunStart
 
     writer = TrailWriter(trail)
     try:
         for info, steps, result in runs:
-            writer.submit(RunStart(info, datetime.now(UTC)))
-            for step in steps:
-                writer.submit(step)
-            writer.submit(result)
+            writer.submit([RunStart(info, datetime.now(UTC)), *steps, result])
     finally:
         writer.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from audit import AuditObserver, AuditTrail, TrailWriter, verify_trail
@@ -95,3 +96,28 @@ def test_the_observer_does_not_raise_into_the_bot_when_the_writer_is_closed(trai
 
     run_on_own_loop(drive)
     assert trail.run("run-closed") is None
+
+
+def test_a_long_run_is_handed_over_in_parts_and_kept_whole(trail: AuditTrail) -> None:
+    from audit.observer import FLUSH_AT
+
+    info, steps, result = make_run("run-long")
+    many = [replace(steps[1], index=index) for index in range(FLUSH_AT + 6)]
+    writer = TrailWriter(trail)
+    observer = AuditObserver(writer)
+
+    async def drive() -> None:
+        await observer.run_started(info)
+        for step in many:
+            await observer.step(step)
+        await observer.run_finished(result)
+
+    try:
+        run_on_own_loop(drive)
+    finally:
+        writer.close()
+    assert [step.index for step in trail.steps("run-long")] == list(range(FLUSH_AT + 6))
+    run = trail.run("run-long")
+    assert run is not None
+    assert (run.step_count, run.succeeded) == (FLUSH_AT + 6, True)
+    assert verify_trail(trail).ok
