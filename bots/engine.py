@@ -128,6 +128,7 @@ class SourceRuntime:
                         raise
                     continue
                 finally:
+                    await log.flush()
                     self.drift = list(log.drift)
                 return result
         raise AssertionError("unreachable")

@@ -58,6 +58,11 @@ async def test_read_reports_every_step_with_screenshots(make_runtime: RuntimeFac
     reads = [step for step in recorder.steps if step.action == "read"]
     assert {step.field_name for step in reads} >= {"mrn", "last_name", "dob", "zip"}
     assert all(step.screenshot_png and step.screenshot_png.startswith(b"\x89PNG") for step in recorder.steps)
+    chart = next(step for step in recorder.steps if step.action == "expect" and step.screen == "demographics")
+    assert all(step.screenshot_png is chart.screenshot_png for step in reads)
+    for run_id in {step.run_id for step in recorder.steps}:
+        indices = [step.index for step in recorder.steps if step.run_id == run_id]
+        assert indices == list(range(len(indices)))
     password = next(step for step in recorder.steps if step.field_name == "password")
     assert password.value == "******"
     assert password.value_masked
