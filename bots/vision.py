@@ -21,8 +21,11 @@ EDGE_COLUMNS = 4  # a list's own border runs down its sides: not a row's content
 
 
 def normalise(text: str) -> str:
-    """What OCR reliably gets right: case-folded, without spaces and without a trailing colon."""
-    return re.sub(r"\s+", "", text).casefold().rstrip(":")
+    """What OCR reliably gets right: case-folded, without spaces and without trailing punctuation.
+
+    A label's colon often reads as a full stop ("BP:" as "BP."), so trailing `:.;,` are all dropped.
+    """
+    return re.sub(r"\s+", "", text).casefold().rstrip(":.;,")
 
 
 def union(boxes: list[Box]) -> Box:

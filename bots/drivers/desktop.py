@@ -51,6 +51,9 @@ ROW_MARGIN = 2
 CELL_MARGIN = 3
 CLOSE_WAIT_SECONDS = 3.0
 READ_BACK_CONFIDENCE = 50.0
+READ_BACK_SECONDS = 0.5
+SETTLE_SECONDS = 1.0
+SETTLE_POLL_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -233,6 +236,32 @@ class DesktopDriver:
     # -- finding ---------------------------------------------------------------------------------------------------
 
     async def find_all(self, locator: Locator, within: Element | None = None) -> list[Element]:
+        """Every match of one locator; when there is none, once more after the window stops changing.
+
+        A window that was just mapped may still be drawing: an empty answer is only trusted on a still window.
+        """
+        found = await self._find_all(locator, within)
+        if found:
+            return found
+        await self._settle()
+        return await self._find_all(locator, within)
+
+    async def _settle(self) -> None:
+        """Wait (bounded) until the top window shows the same pixels twice in a row."""
+        window = await self._top()
+        area = clip(window.box, self._screen())
+        if area is None:
+            return
+        before = self.grab(area)
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while time.monotonic() < deadline:
+            await asyncio.sleep(SETTLE_POLL_SECONDS)
+            now = self.grab(area)
+            if now.shape == before.shape and np.array_equal(now, before):
+                return
+            before = now
+
+    async def _find_all(self, locator: Locator, within: Element | None) -> list[Element]:
         window = await self._top()
         wanted = within.box if within is not None and within.box is not None else window.box
         bounds = clip(wanted, self._screen())
@@ -242,9 +271,10 @@ class DesktopDriver:
         if isinstance(locator, OcrAnchorLocator):
             return self._anchored(locator, window, bounds, target)
         if isinstance(locator, ImageLocator):
-            found = match_template(
-                self.grab(bounds), self._template(locator.template), locator.scales, locator.threshold
-            )
+            # Templates are searched on the whole screen: a toolbar stays visible and clickable under a chart.
+            bounds = bounds if within is not None else self._screen()
+            template = self._template(locator.template)
+            found = match_template(self.grab(bounds), template, locator.scales, locator.threshold)
             return [Element(Box(bounds.x + box.x, bounds.y + box.y, box.width, box.height), target) for box in found]
         if isinstance(locator, RegionLocator):
             box = clip(Box(bounds.x + locator.x, bounds.y + locator.y, locator.width, locator.height), bounds)
@@ -341,11 +371,19 @@ class DesktopDriver:
         raise WriteNotVerified("the field does not show what was typed", step="type")
 
     async def _shows(self, element: Element, text: str) -> bool:
-        """Whether the field shows `text`; a field OCR cannot read with confidence (a masked password) passes."""
-        seen = await self.read(element)
-        if seen.text == " ".join(text.split()):
-            return True
-        return seen.confidence is not None and seen.confidence < READ_BACK_CONFIDENCE
+        """Whether the field shows `text` (waiting a moment for the application to catch up with the keys).
+
+        A field OCR cannot read with confidence (a masked password) passes: the engine's read-back decides.
+        """
+        expected = " ".join(text.split())
+        deadline = time.monotonic() + READ_BACK_SECONDS
+        while True:
+            seen = await self.read(element)
+            if seen.text == expected:
+                return True
+            if time.monotonic() > deadline:
+                return seen.confidence is not None and seen.confidence < READ_BACK_CONFIDENCE
+            await asyncio.sleep(POLL_SECONDS)
 
     async def click(self, element: Element, *, dialog: DialogAnswer | None = None) -> None:
         window = await self._top()

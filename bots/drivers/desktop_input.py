@@ -21,6 +21,30 @@ def check_typeable(text: str) -> None:
         raise InputRejected("the value holds a control character that would act as a key; nothing was typed")
 
 
+SHIFTED = "\x00shift+"
+
+
+def typing_runs(text: str) -> list[str]:
+    """Split text into runs `xdotool type` gets right and single upper-case non-ASCII letters as shifted keys.
+
+    `xdotool type` binds a missing keysym to a spare keycode without Shift, so "Ü" arrives as "ü"; those letters
+    are pressed as Shift plus their Unicode keysym instead.
+    """
+    runs: list[str] = []
+    plain = ""
+    for character in text:
+        if ord(character) > 127 and character.isupper() and character.lower() != character:
+            if plain:
+                runs.append(plain)
+                plain = ""
+            runs.append(f"{SHIFTED}U{ord(character):04X}")
+        else:
+            plain += character
+    if plain:
+        runs.append(plain)
+    return runs
+
+
 class XInput:
     """Input to one X display; every call is bounded by `timeout` seconds."""
 
@@ -57,15 +81,20 @@ class XInput:
     async def replace_text(self, window: int, x: int, y: int, text: str) -> None:
         """Click into a field, select what it holds (End, Shift+Home), delete it, and type `text` literally."""
         check_typeable(text)
-        arguments = [
+        await self.run(
             "windowfocus", "--sync", str(window),
             "mousemove", str(x), str(y),
             "click", "1",
             "key", "--clearmodifiers", "End", "shift+Home", "BackSpace",
-        ]  # fmt: skip
-        if text:
-            arguments += ["type", "--clearmodifiers", "--delay", str(TYPE_DELAY_MS), "--", text]
-        await self.run(*arguments, extra_seconds=len(text) * TYPE_DELAY_MS / 1000 * 2)
+        )  # fmt: skip
+        for run in typing_runs(text):
+            if run.startswith(SHIFTED):
+                await self.run("key", "--clearmodifiers", run.removeprefix(SHIFTED))
+            else:
+                await self.run(
+                    "type", "--clearmodifiers", "--delay", str(TYPE_DELAY_MS), "--", run,
+                    extra_seconds=len(run) * TYPE_DELAY_MS / 1000 * 2,
+                )  # fmt: skip
         # Tab moves the keyboard focus on, taking the blinking insert cursor out of the field to be read back.
         await self.run("key", "--clearmodifiers", "Tab")
 
