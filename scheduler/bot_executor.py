@@ -1,13 +1,15 @@
 """The WriteExecutor over the bot engine: check-before-write and verified writes through one source's screen map.
 
-    executor = BotWriteExecutor(runtime)           # runtime: bots.SourceRuntime
+    executor = BotWriteExecutor(runtime, WriteHistory(queue_engine))   # runtime: bots.SourceRuntime
     WorkerComponents(executors={"legacy_web": executor})
 
 `find_existing` is check-before-write: for a create, the map's `find_existing` probes; for an update, a read of
-the record whose fields the update flow covers already hold the new values. `write` runs the engine's create or
-update with the queue's `gate.before_submit()` awaited immediately before the legacy Save. Every run carries the
-write's id (and the FHIR client that asked, when `client_of` knows it) so the audit trail links runs to writes;
-`on_written` hears of each verified write (the audit trail ties the written resource to its runs).
+the record whose fields the update flow covers already hold the new values. A record found for a create counts
+as this write having landed only if an attempt of it reached submit (`WriteHistory.reached_submit`); otherwise
+it was there before and the create is refused as `DuplicateRecord`, as the engine's own create would.
+`write` runs the engine's create or update with the queue's `gate.before_submit()` awaited immediately before
+the legacy Save. Every run carries the write's id (and the FHIR client that asked, when the history knows it), so
+the audit trail links runs to writes; `on_written` hears of each verified write (to tie the resource to its runs).
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from bots.engine import SourceRuntime
+from bots.errors import DuplicateRecord
 from bots.map_models import FillStep, ForEachStep, Step
 from bots.observer import RunInfo, RunKind
 from bots.writes import plan_write, same_value
 from scheduler.executor import ExistingRecord, SubmitGate, VerifiedWrite, WriteRequest
+from scheduler.write_history import WriteHistory
 
-ClientLookup = Callable[[str], Awaitable[str | None]]
 WrittenHook = Callable[[str, str, str], Awaitable[None]]
 
 
@@ -41,15 +44,15 @@ class BotWriteExecutor:
     """Implements `scheduler.WriteExecutor` for one source."""
 
     def __init__(
-        self, runtime: SourceRuntime, client_of: ClientLookup | None = None, on_written: WrittenHook | None = None
+        self, runtime: SourceRuntime, history: WriteHistory | None = None, on_written: WrittenHook | None = None
     ) -> None:
         self.runtime = runtime
-        self.client_of = client_of
+        self.history = history
         self.on_written = on_written
 
     async def _info(self, request: WriteRequest, step: str) -> RunInfo:
         resource_type, _, _ = request.interaction.partition(".")
-        client_id = await self.client_of(request.write_id) if self.client_of is not None else None
+        client_id = await self.history.client_of(request.write_id) if self.history is not None else None
         resource_id = request.resource.get("id")
         return RunInfo(
             uuid.uuid4().hex,
@@ -70,7 +73,11 @@ class BotWriteExecutor:
         if interaction == "update":
             return await self._already_updated(request.resource, info)
         found = await self.runtime.find_existing(request.resource, info)
-        return ExistingRecord(str(found["id"]), found) if found is not None else None
+        if found is None:
+            return None
+        if self.history is not None and not await self.history.reached_submit(request.write_id):
+            raise DuplicateRecord(f"a matching {resource_type} already exists", existing_key=str(found["id"]))
+        return ExistingRecord(str(found["id"]), found)
 
     async def _already_updated(self, resource: dict[str, Any], info: RunInfo) -> ExistingRecord | None:
         resource_type = str(resource["resourceType"])

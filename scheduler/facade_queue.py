@@ -165,20 +165,3 @@ class FacadeWriteQueue:
         return WriteStatus(
             job_id, WriteState(record.status.value), request, result, _error_of(record), record.updated_at
         )
-
-
-class WriteClients:
-    """Which FHIR client asked for a write (for the audit trail of a worker in any process); None if unknown."""
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
-        self._schema_ready = False
-
-    async def __call__(self, write_id: str) -> str | None:
-        if not self._schema_ready:
-            await create_facade_schema(self.engine)
-            self._schema_ready = True
-        query = select(facade_writes.c.client_id).where(facade_writes.c.write_id == write_id)
-        async with self.engine.connect() as connection:
-            value = (await connection.execute(query)).scalars().first()
-        return str(value) if value is not None else None

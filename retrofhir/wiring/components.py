@@ -18,7 +18,7 @@ from retrofhir.wiring.sources import discover_sources
 from retrofhir.wiring.system import BotRuntimes, open_audit_trail, worker_components
 from scheduler.database import create_engine
 from scheduler.executor import WorkerComponents
-from scheduler.facade_queue import WriteClients
+from scheduler.write_history import WriteHistory
 
 
 def bot_worker_components(settings: Settings) -> WorkerComponents:
@@ -26,5 +26,5 @@ def bot_worker_components(settings: Settings) -> WorkerComponents:
     trail = open_audit_trail(settings)
     writer = TrailWriter(trail, settings.audit.writer_queue_size)
     runtimes = BotRuntimes(settings, discover_sources(settings.screen_maps_dir), AuditObserver(writer))
-    clients = WriteClients(create_engine(settings.scheduler.queue_url(settings.data_dir)))
-    return worker_components(runtimes, trail, clients)
+    history = WriteHistory(create_engine(settings.scheduler.queue_url(settings.data_dir)))
+    return worker_components(runtimes, trail, history)

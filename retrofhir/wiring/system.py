@@ -34,9 +34,10 @@ from scheduler.admin_api import admin_router
 from scheduler.bot_executor import BotWriteExecutor
 from scheduler.database import create_engine
 from scheduler.executor import WorkerComponents
-from scheduler.facade_queue import FacadeWriteQueue, WriteClients
+from scheduler.facade_queue import FacadeWriteQueue
 from scheduler.runtime import SchedulerRuntime
 from scheduler.settings import SchedulerSettings, SourceLimits
+from scheduler.write_history import WriteHistory
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ class BotRuntimes:
 
 
 def worker_components(
-    runtimes: BotRuntimes, trail: AuditTrail, clients: WriteClients | None = None
+    runtimes: BotRuntimes, trail: AuditTrail, history: WriteHistory | None = None
 ) -> WorkerComponents:
     """Write executors for every source: verified writes are linked to their runs in the audit trail."""
 
@@ -100,7 +101,7 @@ def worker_components(
         await asyncio.to_thread(trail.link_written_resource, write_id, resource_type, resource_id)
 
     executors = {
-        source_id: BotWriteExecutor(runtime, clients, link_written) for source_id, runtime in runtimes.by_source.items()
+        source_id: BotWriteExecutor(runtime, history, link_written) for source_id, runtime in runtimes.by_source.items()
     }
     return WorkerComponents(executors=executors)
 
@@ -134,9 +135,9 @@ class RetroFhirSystem:
         scheduler_settings = scheduler_settings_for(settings.scheduler, self.sources)
         components = WorkerComponents()
         if self.run_workers:
-            clients_engine = create_engine(scheduler_settings.queue_url(settings.data_dir))
-            stack.push_async_callback(clients_engine.dispose)
-            components = worker_components(runtimes, trail, WriteClients(clients_engine))
+            history_engine = create_engine(scheduler_settings.queue_url(settings.data_dir))
+            stack.push_async_callback(history_engine.dispose)
+            components = worker_components(runtimes, trail, WriteHistory(history_engine))
         runtime = SchedulerRuntime(scheduler_settings, settings.data_dir, components, run_workers=self.run_workers)
         self.scheduler = await stack.enter_async_context(runtime)
         write_queue = FacadeWriteQueue(runtime, {spec.fhir_name: spec.source_id for spec in self.sources})
