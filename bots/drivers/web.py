@@ -7,6 +7,7 @@ how legacy web apps report validation errors). Every wait is bounded by the sour
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from typing import Any
 from urllib.parse import urljoin
@@ -19,6 +20,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from bots.drivers.base import DialogAnswer, FieldText, ScreenSignals
 from bots.drivers.browser import BrowserHost, LaunchOptions
 from bots.errors import ConfigurationError, LegacyUnreachable, StepTimeout
+from bots.literal_text import check_literal
 from bots.locators import (
     CellLocator,
     CssLocator,
@@ -50,6 +52,7 @@ FOUND_ELEMENTS = f"""els => els.map(el => {{
   const r = el.getBoundingClientRect();
   return [r.x, r.y, r.width, r.height, ({READ_ELEMENT})(el)];
 }})"""
+NET_ERROR = re.compile(r"net::ERR_[A-Z_]+")
 PAGE_STATE = "() => [document.title, document.readyState]"
 VISIBLE_TEXT = "text => !!document.body && document.body.innerText.includes(text)"
 
@@ -144,7 +147,8 @@ class WebDriver:
         except PlaywrightTimeout:
             raise StepTimeout(f"page did not load within {self._timeouts.navigation_seconds} s", step="goto") from None
         except PlaywrightError as error:
-            reason = error.message.split()[0] if error.message else "navigation failed"
+            found = NET_ERROR.search(error.message or "")
+            reason = found.group(0) if found else "navigation failed"
             raise LegacyUnreachable(f"cannot reach the legacy system ({reason})", step="goto") from None
 
     async def go_back(self) -> None:
@@ -231,6 +235,7 @@ class WebDriver:
         return FieldText(str(await handle.evaluate(READ_ELEMENT)))
 
     async def type_text(self, element: Element, text: str, *, multiline: bool = False) -> None:
+        check_literal(text, multiline=multiline)
         handle: PlaywrightLocator = element.handle
         await handle.fill(text)
 

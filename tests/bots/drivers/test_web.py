@@ -12,7 +12,8 @@ from bots.errors import AmbiguousElement, ElementNotFound, InputRejected, Legacy
 from bots.literal_text import check_literal
 from bots.locators import CssLocator, DataTestIdLocator, FrameRef, LabelLocator, RoleLocator, TextLocator, locate
 from bots.map_models import Timeouts
-from practice_ehrs.legacy_web.runner import LegacyWebServer
+from practice_ehrs.legacy_web.runner import LegacyWebServer, free_port
+from retrofhir.config import BrowserSettings
 
 pytestmark = [pytest.mark.anyio, pytest.mark.web]
 TRICKY = "a\tb\nc <x> {y} 100% é 98.6°F 😀 Müller-O'Brien"
@@ -132,8 +133,22 @@ async def test_signals_and_screenshot(driver: WebDriver) -> None:
 
 
 async def test_unreachable_host(driver: WebDriver) -> None:
-    with pytest.raises(LegacyUnreachable):
-        await driver.goto("http://127.0.0.1:9/")
+    with pytest.raises(LegacyUnreachable, match=r"\(net::ERR_CONNECTION_REFUSED\)"):
+        await driver.goto(f"http://127.0.0.1:{free_port()}/")
+    with pytest.raises(LegacyUnreachable, match="ERR_NAME_NOT_RESOLVED"):
+        await driver.goto("http://legacy-ehr.invalid/")
+
+
+def test_source_hosts_are_excluded_from_the_resolver_block() -> None:
+    options = LaunchOptions.for_source(BrowserSettings(), ["ehr.hospital.internal"])
+    assert options.host_resolver_rules == "MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE ehr.hospital.internal"
+
+
+async def test_the_driver_itself_refuses_control_characters(driver: WebDriver) -> None:
+    first = await locate(driver, [LabelLocator(text="First name")])
+    with pytest.raises(InputRejected):
+        await driver.type_text(first.element, "a\rb")
+    assert (await driver.read(first.element)).text == ""
 
 
 async def test_literal_text_reaches_the_legacy_database(
