@@ -163,11 +163,11 @@ def _bind_record(
             identifier = f"{{{id_field}}}-{{{first}|hash}}" if id_field else f"{{{first}|hash}}"
         draft.bindings[binding_name] = {"resource": resource, "id": identifier, "rules": rules}
         names.append(binding_name)
-        expected: dict[str, Any] = {"resourceType": resource, **expected_subject}
-        for name, hit in plain.items():
-            value = (fields[name].value or "").strip()
-            for rule in hit.rules:
-                if value and set(rule) == {"path"}:
-                    _merge(expected, _nest(rule["path"], value))
+        subject_expected = expected_subject if resource != "Patient" else {}
+        expected: dict[str, Any] = {"resourceType": resource, **subject_expected}
+        for rule in rules:
+            value = (fields[rule["field"]].value or "").strip() if rule.get("field") in fields else ""
+            if value and set(rule) == {"path", "field"}:
+                _merge(expected, _nest(rule["path"], value))
         draft.expected.append(expected)
     return names

@@ -107,7 +107,8 @@ def check(map_path: Path, url: str | None, report_dir: Path, ui_version: int | N
         screen_map = load_screen_map(map_path)
     except ScreenMapError as error:
         raise click.ClickException(str(error)) from None
-    report = asyncio.run(check_screen_map(screen_map, base_url=url, ui_version=ui_version))
+    settings = Settings(screen_maps_dir=map_path.parent.resolve())  # image templates live next to the map
+    report = asyncio.run(check_screen_map(screen_map, base_url=url, ui_version=ui_version, settings=settings))
     for line in summary_lines(report):
         click.echo(line)
     click.echo(f"report: {write_html(report, report_dir / screen_map.source.id)}")

@@ -23,6 +23,8 @@ MAX_WIDGET = (520, 90)
 MIN_WIDGET = (10, 10)
 CLICK_BOX = (60, 16)
 PHRASE_GAP = 10
+MIN_CONFIDENCE = 60.0
+ANCHOR_MARGIN = 30
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,8 @@ def phrases(words: list[Word]) -> list[Phrase]:
     """Words joined into phrases: consecutive words on one line with small gaps between them."""
     found: list[Phrase] = []
     run: list[Word] = []
-    for word in [*(w for w in words if any(ch.isalnum() for ch in w.text)), None]:
+    legible = [w for w in words if any(ch.isalnum() for ch in w.text) and w.confidence >= MIN_CONFIDENCE]
+    for word in [*legible, None]:
         if run and (word is None or word.line != run[-1].line or word.box.x - _right(run[-1].box) > PHRASE_GAP):
             found.append(Phrase(" ".join(w.text for w in run), union([w.box for w in run])))
             run = []
@@ -94,10 +97,19 @@ def nearest_label(found: list[Phrase], element: Box, caption_allowed: bool = Tru
     return best[1] if best else None
 
 
-def candidates(label: Phrase | None, element: Box, window: Box, template: str | None) -> list[Locator]:
-    """Ranked desktop locators for an element (OCR anchor, image template, region relative to the window)."""
+def candidates(
+    label: Phrase | None, element: Box, window: Box, template: str | None, *, unique: bool = True
+) -> list[Locator]:
+    """Ranked desktop locators for an element (OCR anchor, image template, region relative to the window).
+
+    A label that shows more than once in the window is only looked for around where it was (`search_region`).
+    """
     found: list[Locator] = []
     if label is not None:
+        region = None
+        if not unique:
+            left, top = max(0, label.box.x - window.x - ANCHOR_MARGIN), max(0, label.box.y - window.y - ANCHOR_MARGIN)
+            region = (left, top, label.box.width + 2 * ANCHOR_MARGIN, label.box.height + 2 * ANCHOR_MARGIN)
         found.append(
             OcrAnchorLocator(
                 text=label.text,
@@ -105,6 +117,7 @@ def candidates(label: Phrase | None, element: Box, window: Box, template: str | 
                 offset_y=element.y - label.box.y,
                 width=element.width,
                 height=element.height,
+                search_region=region,
             )
         )
     if template is not None:

@@ -31,6 +31,7 @@ from Xlib.protocol import rq
 from bots.drivers.desktop_app import DesktopApp, Window
 from bots.observer import Box
 from bots.ocr import Gray, Ocr
+from bots.vision import find_phrase
 from recordings.actions import Box as RecordedBox
 from recordings.actions import ElementInfo, RecordedAction
 from recordings.desktop_anchors import Phrase, candidates, crop, element_box, nearest_label, phrases, value_box
@@ -39,6 +40,7 @@ from recordings.store import RecordingMeta, RecordingWriter
 SPECIAL_KEYS = {"Return": "Enter", "KP_Enter": "Enter", "Tab": "Tab", "Escape": "Escape"}
 MODIFIERS = {"Shift_L", "Shift_R", "Control_L", "Control_R", "Alt_L", "Alt_R", "Super_L", "ISO_Level3_Shift"}
 SETTLE_SECONDS = 2.0
+MIN_TEMPLATE_CONTRAST = 20.0
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class DesktopRecorder:
         self._context: Any = None
         self._stopping = threading.Event()
         self.presses_seen = 0
+        self._driver_ocr: Ocr | None = None
 
     @property
     def env(self) -> dict[str, str]:
@@ -111,6 +114,8 @@ class DesktopRecorder:
         for thread in self._threads:
             thread.join(timeout=5)
         self.ocr.close()
+        if self._driver_ocr is not None:
+            self._driver_ocr.close()
         self.app.stop()
 
     def settle(self, timeout_seconds: float = 10) -> None:
@@ -120,6 +125,12 @@ class DesktopRecorder:
             if time.monotonic() > deadline:
                 raise TimeoutError("the desktop recorder did not catch up")
             time.sleep(0.02)
+
+    def ocr_for_tests(self) -> Ocr:
+        """A second OCR engine for whoever drives the application (tesserocr handles are not shared)."""
+        if self._driver_ocr is None:
+            self._driver_ocr = Ocr()
+        return self._driver_ocr
 
     def wait_for_presses(self, count: int, timeout_seconds: float = 10) -> None:
         """Wait until this many mouse-button presses were seen (and their screens captured)."""
@@ -251,14 +262,19 @@ class DesktopRecorder:
         index = self.writer.next_index
         gray, png = snapshot.gray, snapshot.png
         window = _window_at(snapshot.windows, x, y) or Box(0, 0, self.app.width, self.app.height)
-        found = phrases(self.ocr.words(crop(gray, window), (window.x, window.y)))
+        words = self.ocr.words(crop(gray, window), (window.x, window.y))
+        found = phrases(words)
         marked = value_box(found, x, y) if kind == "field" else None
         element = marked[0] if marked else element_box(gray, x, y)
         label = nearest_label(found, element, caption_allowed=kind == "click")
-        if label is None and kind == "click":
-            label = self._caption(gray, x, y)
-        template = self.writer.save_file(f"crops/{index:03d}_element.png", _png(crop(gray, element)))
-        crops = {"element": template}
+        if kind == "click" and (label is None or not _contains_point(label.box, x, y)):
+            label = self._caption(gray, x, y) or label
+        pixels = crop(gray, element)
+        crops: dict[str, str] = {}
+        template = None
+        if float(np.std(pixels)) >= MIN_TEMPLATE_CONTRAST:  # a flat crop would match everywhere
+            template = self.writer.save_file(f"crops/{index:03d}_element.png", _png(pixels))
+            crops["element"] = template
         if label is not None:
             crops["anchor"] = self.writer.save_file(f"crops/{index:03d}_anchor.png", _png(crop(gray, label.box)))
         info = ElementInfo(
@@ -266,7 +282,9 @@ class DesktopRecorder:
             label=label.text if label else None,
             nearby_text=label.text if label else None,
             suggested_name=snake(label.text) if label else f"element_{index}",
-            candidates=candidates(label, element, window, template),
+            candidates=candidates(
+                label, element, window, template, unique=label is None or len(find_phrase(words, label.text)) < 2
+            ),
             box=RecordedBox(x=element.x, y=element.y, width=element.width, height=element.height),
             anchor_box=RecordedBox(x=label.box.x, y=label.box.y, width=label.box.width, height=label.box.height)
             if label
@@ -291,7 +309,7 @@ class DesktopRecorder:
         """A short caption under the pointer that page-wide OCR missed (a button's "OK"), read as one line."""
         area = Box(max(0, x - 45), max(0, y - 11), 90, 22)
         text = self.ocr.read_line(crop(gray, area)).text
-        return Phrase(text, area) if any(ch.isalpha() for ch in text) else None
+        return Phrase(text, area) if re.fullmatch(r"[A-Za-z][A-Za-z .]+", text) else None
 
     def _flush(self, after_png: bytes | None = None) -> None:
         """Write the pending click (a fill of its element if text was typed after it); `after_png` is its effect."""
@@ -348,6 +366,10 @@ def _windows(connection: xdisplay.Display) -> list[Window]:
     except Exception:  # a window closing while we look is normal
         return found
     return found
+
+
+def _contains_point(box: Box, x: int, y: int) -> bool:
+    return box.x - 30 <= x <= box.x + box.width + 30 and box.y - 8 <= y <= box.y + box.height + 8
 
 
 def _window_at(windows: list[Window], x: int, y: int) -> Box | None:
