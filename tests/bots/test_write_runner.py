@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from bots.errors import DuplicateRecord, InputRejected, WriteNotVerified
+from bots.errors import DuplicateRecord, InputRejected, LegacyServerError, WriteNotVerified, WriteOutcomeUnknown
+from bots.observer import RunInfo, RunResult, StepRecord
 from bots.screen_map import ScreenMap
 from practice_ehrs.legacy_web.runner import LegacyWebServer
 from tests.bots.conftest import RuntimeFactory
@@ -107,3 +108,42 @@ async def test_update_clears_what_the_resource_no_longer_has(
     assert "address" not in result.resource
     row = legacy_web_clean.query("SELECT phone, address_line, city FROM patients WHERE mrn = '0100211'")[0]
     assert row == {"phone": "(555) 777-0000", "address_line": "", "city": ""}
+
+
+class FaultAfterFill:
+    """Turns on the practice EHR's 500 pages right after the form is filled (so the submit fails), and off again
+    when the failure has been reported, if asked to."""
+
+    def __init__(self, server: LegacyWebServer, *, recover: bool) -> None:
+        self.server = server
+        self.recover = recover
+
+    async def run_started(self, run: RunInfo) -> None:
+        return None
+
+    async def step(self, record: StepRecord) -> None:
+        if record.action == "fill" and record.screen == "vitals_form":
+            self.server.set_knobs(failure_rate=1.0)
+        if record.error is not None and self.recover:
+            self.server.set_knobs(failure_rate=0.0)
+
+    async def run_finished(self, result: RunResult) -> None:
+        return None
+
+
+async def test_a_submit_that_failed_and_left_nothing_keeps_its_error(
+    make_runtime: RuntimeFactory, legacy_web_clean: LegacyWebServer
+) -> None:
+    runtime = make_runtime(observer=FaultAfterFill(legacy_web_clean, recover=True))
+    before = _vitals_count(legacy_web_clean)
+    with pytest.raises(LegacyServerError):
+        await runtime.create(WEIGHT)
+    assert _vitals_count(legacy_web_clean) == before
+
+
+async def test_a_submit_whose_outcome_cannot_be_read_back_is_unknown(
+    make_runtime: RuntimeFactory, legacy_web_clean: LegacyWebServer
+) -> None:
+    runtime = make_runtime(observer=FaultAfterFill(legacy_web_clean, recover=False))
+    with pytest.raises(WriteOutcomeUnknown):
+        await runtime.create(WEIGHT)
