@@ -7,11 +7,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
 from bots.credentials import CredentialStore
+from bots.drivers.base import Driver
+from bots.drivers.desktop import create_desktop_driver
+from bots.screen_map import ScreenMap
+from practice_ehrs.clinical_data import reset_database
 from practice_ehrs.legacy_web.runner import LegacyWebServer
+from retrofhir.config import Settings
+
+
+def no_runtime_options(screen_map: ScreenMap) -> dict[str, Any]:
+    return {}
 
 
 @dataclass(frozen=True)
@@ -22,6 +32,7 @@ class PracticeSystem:
     credentials: CredentialStore
     set_ui_version: Callable[[int], object]
     reset: Callable[[], None]
+    runtime_options: Callable[[ScreenMap], dict[str, Any]] = no_runtime_options
 
 
 def legacy_web(request: pytest.FixtureRequest) -> PracticeSystem:
@@ -34,4 +45,33 @@ def legacy_web(request: pytest.FixtureRequest) -> PracticeSystem:
     )
 
 
-HARNESSES: dict[str, Callable[[pytest.FixtureRequest], PracticeSystem]] = {"legacy_web": legacy_web}
+def legacy_desktop(request: pytest.FixtureRequest) -> PracticeSystem:
+    """The desktop driver launches the app itself (on its own display) from the map's launch command."""
+    factory: pytest.TempPathFactory = request.getfixturevalue("tmp_path_factory")
+    settings = Settings(data_dir=factory.getbasetemp() / "legacy_desktop_suite")
+    database = settings.data_dir / "practice" / "legacy_desktop.sqlite"
+    ui_version = {"current": 1}
+
+    def runtime_options(screen_map: ScreenMap) -> dict[str, Any]:
+        environment = {"LEGACY_DESKTOP_UI_VERSION": str(ui_version["current"])}
+
+        def driver() -> Driver:
+            return create_desktop_driver(screen_map, settings, environment)
+
+        return {"settings": settings, "driver_factory": driver}
+
+    return PracticeSystem(
+        base_url=None,
+        credentials=CredentialStore(
+            environment={"LEGACY_DESKTOP_USERNAME": "nurse", "LEGACY_DESKTOP_PASSWORD": "nurse123"}
+        ),
+        set_ui_version=lambda version: ui_version.update(current=version),
+        reset=lambda: reset_database(database),
+        runtime_options=runtime_options,
+    )
+
+
+HARNESSES: dict[str, Callable[[pytest.FixtureRequest], PracticeSystem]] = {
+    "legacy_web": legacy_web,
+    "legacy_desktop": legacy_desktop,
+}

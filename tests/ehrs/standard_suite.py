@@ -73,6 +73,7 @@ class StandardSuite:
             observer=recorder,
             browser_host=browser_host,
             screenshots=False,
+            **practice_system.runtime_options(screen_map),
         ) as runtime:
             outcomes = [await run_example(runtime, example) for example in examples]
         failures = [f"{outcome.example}: {'; '.join(outcome.problems)}" for outcome in outcomes if not outcome.passed]
