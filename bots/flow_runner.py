@@ -190,9 +190,9 @@ class FlowRunner:
     async def _read_table(self, step: ReadTableStep) -> list[StepDetail]:
         table = self._table(step.read_table)
         if step.pages == "cursor":
-            rows, details = await self._read_cursor_page(table)
+            rows, details = await self._read_cursor_page(table, step.columns)
         else:
-            rows, details = await self._read_pages(table, 1 if step.pages == "first" else step.max_pages)
+            rows, details = await self._read_pages(table, step.columns, 1 if step.pages == "first" else step.max_pages)
         if step.require_rows and not rows:
             raise RecordNotFound("the legacy list has no matching rows", screen=self.context.screen)
         self.context.records[step.into] = rows
@@ -200,23 +200,25 @@ class FlowRunner:
             self.context.tables[step.into] = TableSource(self.context.screen, step.read_table)
         return details
 
-    async def _read_cursor_page(self, table: Table) -> tuple[list[Record], list[StepDetail]]:
+    async def _read_cursor_page(self, table: Table, columns: list[str] | None) -> tuple[list[Record], list[StepDetail]]:
         """Only the page the cursor names (pages past the last one are empty), noting whether another follows."""
         for _ in range(self.context.page_cursor - 1):
             if not await self._next_page(table):
                 return [], []
-        rows, details = await read_rows(self.driver, table, self.context.screen)
+        rows, details = await read_rows(self.driver, table, self.context.screen, columns)
         if await self._has_next(table):
             self.context.next_cursor = self.context.page_cursor + 1
         return rows, details
 
-    async def _read_pages(self, table: Table, max_pages: int) -> tuple[list[Record], list[StepDetail]]:
+    async def _read_pages(
+        self, table: Table, columns: list[str] | None, max_pages: int
+    ) -> tuple[list[Record], list[StepDetail]]:
         rows: list[Record] = []
         details: list[StepDetail] = []
         for page in range(max_pages):
             if page > 0 and not await self._next_page(table):
                 break
-            page_rows, page_details = await read_rows(self.driver, table, self.context.screen)
+            page_rows, page_details = await read_rows(self.driver, table, self.context.screen, columns)
             rows += page_rows
             details += page_details
         return rows, details

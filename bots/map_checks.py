@@ -177,8 +177,10 @@ def _check_step(screen_map: ScreenMap, flow: Flow, step: Step, here: Location, s
         tables = [screen_map.screens[name].tables.get(step.read_table) for name in state.screens]
         if any(table is None for table in tables):
             return [((*here, "read_table"), f"unknown table {step.read_table!r} on screens {state.screens}")]
-        state.records[step.into] = {column for table in tables if table is not None for column in table.columns}
-        return []
+        available = {column for table in tables if table is not None for column in table.columns}
+        unknown = sorted(set(step.columns or []) - available)
+        state.records[step.into] = set(step.columns) if step.columns is not None else available
+        return [((*here, "columns"), f"table {step.read_table!r} has no column {name!r}") for name in unknown]
     if isinstance(step, ForEachStep):
         if step.for_each not in state.records:
             return [((*here, "for_each"), f"no rows named {step.for_each!r} were read before")]

@@ -24,12 +24,16 @@ async def find_rows(driver: Driver, table: Table) -> list[Element]:
     return []
 
 
-async def read_rows(driver: Driver, table: Table, screen: str | None) -> tuple[list[Record], list[StepDetail]]:
+async def read_rows(
+    driver: Driver, table: Table, screen: str | None, columns: list[str] | None = None
+) -> tuple[list[Record], list[StepDetail]]:
+    """Every row's columns (all, or those named), as text."""
     rows: list[Record] = []
     details: list[StepDetail] = []
+    wanted = {name: table.columns[name] for name in columns} if columns is not None else table.columns
     for row in await find_rows(driver, table):
         record: Record = {}
-        for name, column in table.columns.items():
+        for name, column in wanted.items():
             try:
                 located = await locate(driver, column.locators, screen=screen, field=name, within=row)
             except ElementNotFound:

@@ -67,6 +67,7 @@ class ReadTableStep(StepBase):
     pages: Literal["all", "cursor", "first"] = "all"
     max_pages: int = Field(default=50, ge=1)
     require_rows: bool = Field(default=False, description="no rows means the record does not exist")
+    columns: list[str] | None = Field(default=None, description="read only these columns (default: all)")
 
 
 class ForEachStep(StepBase):

@@ -114,3 +114,12 @@ def test_write_flows_must_read_back_and_write_examples_say_so() -> None:
         )
         for problem in problems
     )
+
+
+def test_reading_a_column_the_table_lacks() -> None:
+    text = MINI.read_text().replace("        pages: cursor\n", "        pages: cursor\n        columns: [mrn, ward]\n")
+    (problem,) = _problems_of(text)
+    assert problem == (
+        f"mini_web.yaml:{_line_of(text, 'columns: [mrn, ward]')}: flows.Patient.search.steps.5.columns: "
+        "table 'results' has no column 'ward'"
+    )

@@ -15,6 +15,7 @@ def _search_rows_only(screen_map: ScreenMap) -> ScreenMap:
     """Patient.search emitting the result rows themselves (no chart reads), to page through many quickly."""
     data = screen_map.model_dump()
     steps = data["flows"]["Patient.search"]["steps"]
+    steps[-2]["columns"] = None
     steps[-1] = {"emit": "matches", "bindings": ["patient_row"]}
     data["bindings"]["patient_row"] = {
         "resource": "Patient",
