@@ -101,7 +101,8 @@ class WriteWorker:
         )
         if status in (WriteStatus.FAILED, WriteStatus.UNKNOWN):
             await self.alerts.write_needs_review(await self.queue.get(write_id))
-        if self.after_finish is not None and status != WriteStatus.QUEUED:
+        if self.after_finish is not None:
+            # The seat (and, once finished, the patient's turn) is free: let the next write start now.
             await self.after_finish()
         return status
 
@@ -189,7 +190,7 @@ class WriteWorker:
                 f"read-back postponed {delay:.1f}s: {describe_error(error)}",
                 next_attempt_at=self.claims.clock() + timedelta(seconds=delay),
             )
-            return WriteStatus.QUEUED
+            return WriteStatus.VERIFYING
         if existing is not None:
             return await self._succeed(claim, existing, "found by read-back after the submitting worker was lost")
         return await self._unknown(

@@ -219,3 +219,18 @@ async def test_two_claims_at_once_give_the_write_to_one_worker(bench: QueueBench
     second = await bench.claims.claim(write_id, "b", timedelta(seconds=30))
     assert first is not None
     assert second is None
+
+
+async def test_a_recovery_read_back_that_fails_transiently_is_retried_as_a_read_back(bench: QueueBench) -> None:
+    write_id = await _abandon_after(bench, "submitted")
+    bench.clock.advance(bench.settings.lease_seconds + 1)
+    bench.faults.add("obs-1", "find", LegacyServerError("HTTP 500"))
+
+    assert await bench.worker("worker-b").process(write_id) == WriteStatus.VERIFYING
+    record = await bench.queue.get(write_id)
+    assert record.lease_owner is None
+    bench.clock.advance((record.next_attempt_at - bench.clock.now).total_seconds())
+    assert await bench.ready() == [write_id]
+    assert await bench.worker("worker-c").process(write_id) == WriteStatus.SUCCEEDED
+    assert bench.faults.seen.count(("obs-1", "fill")) == 1
+    assert target_counts(bench.target) == {"obs-1": 1}
