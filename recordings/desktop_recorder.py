@@ -34,13 +34,23 @@ from bots.ocr import Gray, Ocr
 from bots.vision import find_phrase
 from recordings.actions import Box as RecordedBox
 from recordings.actions import ElementInfo, RecordedAction
-from recordings.desktop_anchors import Phrase, candidates, crop, element_box, nearest_label, phrases, value_box
+from recordings.desktop_anchors import (
+    CLICK_BOX,
+    Phrase,
+    candidates,
+    crop,
+    element_box,
+    nearest_label,
+    phrases,
+    value_box,
+)
 from recordings.store import RecordingMeta, RecordingWriter
 
 SPECIAL_KEYS = {"Return": "Enter", "KP_Enter": "Enter", "Tab": "Tab", "Escape": "Escape"}
 MODIFIERS = {"Shift_L", "Shift_R", "Control_L", "Control_R", "Alt_L", "Alt_R", "Super_L", "ISO_Level3_Shift"}
 SETTLE_SECONDS = 2.0
 MIN_TEMPLATE_CONTRAST = 20.0
+FAR_LABEL = 40
 
 
 @dataclass(frozen=True)
@@ -80,7 +90,8 @@ class DesktopRecorder:
         self._pending: RecordedAction | None = None
         self._typed = ""
         self._pressed: tuple[int, int, Snapshot] | None = None
-        self._threads: list[threading.Thread] = []
+        self._listener: threading.Thread | None = None
+        self._consumer: threading.Thread | None = None
         self._context: Any = None
         self._stopping = threading.Event()
         self.presses_seen = 0
@@ -98,25 +109,29 @@ class DesktopRecorder:
         self.app.start_display()
         self._listen()
         await self.app.launch(timeout_seconds)
-        consumer = threading.Thread(target=self._consume, daemon=True)
-        consumer.start()
-        self._threads.append(consumer)
+        self._consumer = threading.Thread(target=self._consume, daemon=True)
+        self._consumer.start()
 
     def stop(self) -> None:
-        self.settle()
-        self._flush()
-        self._stopping.set()
-        if self._context is not None:
-            control = xdisplay.Display(self.app.display)
-            control.record_disable_context(self._context)
-            control.flush()
-            control.close()
-        for thread in self._threads:
-            thread.join(timeout=5)
-        self.ocr.close()
-        if self._driver_ocr is not None:
-            self._driver_ocr.close()
-        self.app.stop()
+        """Stop listening (the server hands over what is still in flight), process the rest, close everything."""
+        try:
+            if self._context is not None:
+                control = xdisplay.Display(self.app.display)
+                control.record_disable_context(self._context)
+                control.flush()
+                control.close()
+            if self._listener is not None:
+                self._listener.join(timeout=5)
+            self.settle()
+            self._flush()
+        finally:
+            self._stopping.set()
+            if self._consumer is not None:
+                self._consumer.join(timeout=5)
+            self.ocr.close()
+            if self._driver_ocr is not None:
+                self._driver_ocr.close()
+            self.app.stop()
 
     def settle(self, timeout_seconds: float = 10) -> None:
         """Wait until every event so far is processed (tests call this before looking at `actions`)."""
@@ -185,9 +200,8 @@ class DesktopRecorder:
             with contextlib.suppress(Exception):  # the connection closes under it when recording stops
                 connection.record_enable_context(self._context, on_reply)
 
-        listener = threading.Thread(target=listen, daemon=True)
-        listener.start()
-        self._threads.append(listener)
+        self._listener = threading.Thread(target=listen, daemon=True)
+        self._listener.start()
 
     def _consume(self) -> None:
         while not self._stopping.is_set():
@@ -267,7 +281,9 @@ class DesktopRecorder:
         marked = value_box(found, x, y) if kind == "field" else None
         element = marked[0] if marked else element_box(gray, x, y)
         label = nearest_label(found, element, caption_allowed=kind == "click")
-        if kind == "click" and (label is None or not _contains_point(label.box, x, y)):
+        flat = (element.width, element.height) == CLICK_BOX  # no widget edge found: a button on a same-colour face
+        far = label is None or element.x - (label.box.x + label.box.width) > FAR_LABEL
+        if kind == "click" and flat and far and (label is None or not _contains_point(label.box, x, y)):
             label = self._caption(gray, x, y) or label
         pixels = crop(gray, element)
         crops: dict[str, str] = {}
