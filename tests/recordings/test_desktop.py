@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from bots.locators import OcrAnchorLocator
-from practice_ehrs.legacy_desktop.runner import ensure_database
+from practice_ehrs.clinical_data.database import ensure_database
 from recordings.cli import map_group
 from recordings.desktop_recorder import DesktopRecorder
 from recordings.store import Recording, load_recording
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.desktop
 
 
 @pytest.fixture(scope="module")
-def demographics_recording(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Recording]:
+def demographics_recording(tmp_path_factory: pytest.TempPathFactory) -> Recording:
     folder = tmp_path_factory.mktemp("desktop") / "demographics"
     database = folder.parent / "caredesk.sqlite"
     ensure_database(database)
@@ -30,7 +29,7 @@ def demographics_recording(tmp_path_factory: pytest.TempPathFactory) -> Iterator
         record_demographics(Author(recorder))
     finally:
         recorder.stop()
-    yield load_recording(folder)
+    return load_recording(folder)
 
 
 def test_clicks_and_typing_become_fills_with_label_anchors(demographics_recording: Recording) -> None:
@@ -60,7 +59,8 @@ def test_every_click_has_screens_before_and_after_and_crops(demographics_recordi
     clicks = [a for a in demographics_recording.actions if a.kind in ("click", "fill")]
     assert len(clicks) >= 6
     for action in clicks:
-        assert action.screenshot and action.screenshot_after
+        assert action.screenshot
+        assert action.screenshot_after
         assert (demographics_recording.folder / action.screenshot).read_bytes().startswith(b"\x89PNG")
         assert action.element is not None
         assert action.element.crops or action.element.candidates[-1].kind == "region"
