@@ -75,3 +75,14 @@ def focus(annotated_png: bytes, step: StepView, width: int = 640, height: int = 
     output = io.BytesIO()
     crop.save(output, format="PNG", compress_level=3)
     return output.getvalue()
+
+
+def thumbnail(annotated_png: bytes, width: int = 200) -> bytes:
+    """A small copy for the filmstrip."""
+    with Image.open(io.BytesIO(annotated_png)) as opened:
+        image = opened.convert("RGB")
+    if image.width > width:
+        image = image.resize((width, max(image.height * width // image.width, 1)), Image.Resampling.LANCZOS)
+    output = io.BytesIO()
+    image.save(output, format="PNG", compress_level=3)
+    return output.getvalue()

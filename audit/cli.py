@@ -35,15 +35,29 @@ def audit() -> None:
 
 
 @audit.command()
-def verify() -> None:
+@click.option(
+    "--anchor",
+    "anchors",
+    multiple=True,
+    metavar="SEQ:HASH",
+    help="A record hash kept outside the database (e.g. the head printed by an earlier verify); repeatable.",
+)
+def verify(anchors: tuple[str, ...]) -> None:
     """Check every record's hash and link and every screenshot; exit 1 naming the first record that does not match."""
+    expected: dict[int, str] = {}
+    for anchor in anchors:
+        seq, _, digest = anchor.partition(":")
+        if not seq.isdigit() or len(digest) != 64:
+            raise click.BadParameter(f"{anchor!r} is not SEQ:SHA256HEX", param_hint="--anchor")
+        expected[int(seq)] = digest.lower()
     trail = _open_trail(load_settings())
     try:
-        report = verify_trail(trail)
+        report = verify_trail(trail, expected)
     finally:
         trail.close()
     click.echo(f"records checked: {report.records_checked}, screenshots checked: {report.screenshots_checked}")
     click.echo(f"chain head: record {report.head_seq} {report.head_hash}")
+    click.echo(f"keep it elsewhere to detect truncation later: --anchor {report.head_seq}:{report.head_hash}")
     if report.purged_seqs:
         click.echo(f"purged records (hashes only): {_ranges_text(report.purged_seqs)}")
     if report.ok:

@@ -42,9 +42,14 @@ class VerificationReport:
         return min(self.problems, key=lambda problem: problem.seq) if self.problems else None
 
 
-def verify_trail(trail: AuditTrail) -> VerificationReport:
-    """Walk every record in seq order, recomputing hashes and links, and decrypt and hash every screenshot."""
+def verify_trail(trail: AuditTrail, anchors: dict[int, str] | None = None) -> VerificationReport:
+    """Walk every record in seq order, recomputing hashes and links, and decrypt and hash every screenshot.
+
+    `anchors` are (seq -> record hash) pairs kept outside the database (printed by an earlier verify, or in an
+    exported evidence file): they catch what no internal check can, a chain cut short with its head rewound.
+    """
     report = VerificationReport()
+    wanted = dict(anchors or {})
     with trail.session() as session:
         report.head_seq, report.head_hash = chain.head(session)
         purge_covered = _purged_by_purge_records(session)
@@ -55,8 +60,13 @@ def verify_trail(trail: AuditTrail) -> VerificationReport:
             report.records_checked += 1
             _check_link(record, previous, report)
             _check_record(record, report, purge_covered)
+            anchored = wanted.pop(record.seq, None)
+            if anchored is not None and anchored != record.record_hash:
+                report.problems.append(ChainProblem(record.seq, "record hash differs from its external anchor"))
             previous = record
         _check_head(previous, report)
+        for seq in sorted(wanted):
+            report.problems.append(ChainProblem(seq, "an external anchor names this record but the chain lacks it"))
     _check_screenshots(trail.screenshots, trail, report)
     return report
 

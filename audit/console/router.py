@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from audit.annotate import annotate, focus
+from audit.annotate import annotate, focus, thumbnail
 from audit.blobstore import ScreenshotMismatch, ScreenshotMissing
 from audit.console.auth import COOKIE_NAME, NotAnAuditor, require_auditor, verify_token, viewer_name
 from audit.console.filters import PAGE_SIZE, parse_list_query
@@ -109,7 +109,7 @@ def console_router(trail: AuditTrail, auditor_role: str = "auditor") -> APIRoute
         )
 
     @router.get("/runs/{run_id}/steps/{seq}/screenshot.png")
-    def screenshot(run_id: str, seq: int, principal: Auditor, close_up: bool = False) -> Response:
+    def screenshot(run_id: str, seq: int, principal: Auditor, close_up: bool = False, thumb: bool = False) -> Response:
         step = trail.step(run_id, seq)
         if step is None or step.purged or step.screenshot_sha256 is None:
             return Response(status_code=404, headers=SECURITY_HEADERS)
@@ -118,7 +118,7 @@ def console_router(trail: AuditTrail, auditor_role: str = "auditor") -> APIRoute
         except (ScreenshotMissing, ScreenshotMismatch):
             return Response(status_code=410, headers=SECURITY_HEADERS)
         annotated = annotate(png, step)
-        image = focus(annotated, step) if close_up else annotated
+        image = focus(annotated, step) if close_up else thumbnail(annotated) if thumb else annotated
         if image is None:
             return Response(status_code=404, headers=SECURITY_HEADERS)
         return Response(image, media_type="image/png", headers=SECURITY_HEADERS)

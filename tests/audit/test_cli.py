@@ -35,11 +35,15 @@ def test_verify_passes_then_names_the_first_altered_record(environment: dict[str
     passed = runner.invoke(audit, ["verify"])
     assert passed.exit_code == 0, passed.output
     assert "OK: the chain and every screenshot match" in passed.stdout
+    head = passed.stdout.split("--anchor ")[1].split()[0]
+    anchored = runner.invoke(audit, ["verify", "--anchor", head])
+    assert anchored.exit_code == 0, anchored.output
+    assert runner.invoke(audit, ["verify", "--anchor", "7:nothex"]).exit_code == 2
     trail = AuditTrail.open(AuditSettings(key_env="RETROFHIR_TEST_UNSET"), tmp_path)
     with trail.session() as session:
         session.execute(update(ChainRecord).where(ChainRecord.seq == 7).values(run_id="run-9"))
     trail.close()
-    failed = runner.invoke(audit, ["verify"])
+    failed = runner.invoke(audit, ["verify", "--anchor", head])
     assert failed.exit_code == 1
     assert "FAILED: record 7: record hash does not match its fields" in failed.stderr
 

@@ -110,7 +110,7 @@ def test_truncating_the_end_of_the_chain_is_caught(filled: AuditTrail) -> None:
     assert "truncated" in reason
 
 
-def test_truncation_that_also_rewinds_the_head_is_only_caught_against_an_anchor(filled: AuditTrail) -> None:
+def test_truncation_that_also_rewinds_the_head_is_caught_against_an_external_anchor(filled: AuditTrail) -> None:
     anchored_head = verify_trail(filled).head_hash
     with filled.session() as session:
         previous = session.get(ChainRecord, 9)
@@ -120,6 +120,10 @@ def test_truncation_that_also_rewinds_the_head_is_only_caught_against_an_anchor(
     report = verify_trail(filled)
     assert report.ok
     assert report.head_hash != anchored_head
+    anchored = verify_trail(filled, {10: anchored_head})
+    assert anchored.first_problem is not None
+    assert anchored.first_problem.seq == 10
+    assert "external anchor" in anchored.first_problem.reason
 
 
 def test_an_altered_screenshot_file_is_caught(filled: AuditTrail) -> None:
