@@ -1,7 +1,7 @@
 """The audit trail: encrypted, hash-chained screenshots of every bot step, AuditEvent/Provenance, auditor console.
 
-Others use: `AuditObserver` (the engine's RunObserver), `AuditTrail.open(settings, data_dir)`, `TrailWriter`,
-`verify_trail`, `purge_expired`, the FHIR query functions, and `export_run_html`.
+Others use `AuditService` (the engine's observer, the scheduler's write and retention hooks), the FHIR query
+functions in `audit.queries`, the console router in `audit.console`, and `retrofhir audit ...`.
 
 Names are imported on first use: `retrofhir.config` imports `audit.settings`, and loading the whole trail
 (which needs `bots`, which needs the config) at that moment would be an import cycle.
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from audit.observer import AuditObserver
     from audit.purge import PurgeReport, purge_before, purge_expired
     from audit.records import StepView
+    from audit.service import AuditService
     from audit.settings import AuditSettings
     from audit.trail import AuditTrail
     from audit.verify import ChainProblem, VerificationReport, verify_trail
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 _HOMES = {
     "AuditKeyError": "keys",
     "AuditObserver": "observer",
+    "AuditService": "service",
     "AuditSettings": "settings",
     "AuditTrail": "trail",
     "ChainProblem": "verify",
@@ -54,6 +56,7 @@ __all__ = [
     "GENESIS_HASH",
     "AuditKeyError",
     "AuditObserver",
+    "AuditService",
     "AuditSettings",
     "AuditTrail",
     "ChainProblem",

@@ -72,7 +72,9 @@ class AuditTrail:
         chain record of its own. Returns the run ids linked, newest last."""
         with self.session() as session:
             runs = list(session.scalars(select(Run).where(Run.job_id == job_id).order_by(Run.started_at)))
-            written = [run for run in runs if run.succeeded]
+            written = [
+                run for run in runs if run.succeeded and run.interaction.rsplit(".", 1)[-1] in WRITE_INTERACTIONS
+            ]
             if not written:
                 return []
             payload = {"job_id": job_id, "resource": f"{resource_type}/{resource_id}"}
