@@ -144,7 +144,15 @@ class SchedulerRuntime:
         return self._scheduler
 
     async def __aenter__(self) -> Self:
-        stack = self._exit_stack
+        try:
+            await self._start(self._exit_stack)
+        except BaseException:
+            await self._exit_stack.aclose()
+            raise
+        logger.info("scheduler %s started (workers: %s)", self.identity, self.run_workers)
+        return self
+
+    async def _start(self, stack: AsyncExitStack) -> None:
         stack.push_async_callback(self.engine.dispose)
         await create_schema(self.engine)
         job_engine = self.engine if self.settings.database_url else create_job_store_engine(self._job_store_url)
@@ -166,10 +174,8 @@ class SchedulerRuntime:
         async with schema_lock(job_engine):
             await stack.enter_async_context(scheduler)
             await self._configure(scheduler)
-        await scheduler.start_in_background()
         self._scheduler = scheduler
-        logger.info("scheduler %s started (workers: %s)", self.identity, self.run_workers)
-        return self
+        await scheduler.start_in_background()
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
