@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import anyio
 import pytest
 
 from bots.errors import (
@@ -16,9 +17,19 @@ from bots.errors import (
     WriteNotVerified,
     WriteOutcomeUnknown,
 )
-from scheduler import WriteStatus
+from scheduler import (
+    ExistingRecord,
+    LoggedAlerts,
+    RetryPolicy,
+    SubmitGate,
+    VerifiedWrite,
+    WriteRequest,
+    WriteStatus,
+)
+from scheduler.claims import WriteClaims
+from scheduler.worker import WriteWorker
 from tests.scheduler.conftest import QueueBench, observation
-from tests.scheduler.table_executor import target_counts
+from tests.scheduler.table_executor import TableExecutor, target_counts
 
 pytestmark = pytest.mark.anyio
 
@@ -233,4 +244,53 @@ async def test_a_recovery_read_back_that_fails_transiently_is_retried_as_a_read_
     assert await bench.ready() == [write_id]
     assert await bench.worker("worker-c").process(write_id) == WriteStatus.SUCCEEDED
     assert bench.faults.seen.count(("obs-1", "fill")) == 1
+    assert target_counts(bench.target) == {"obs-1": 1}
+
+
+class _HeldExecutor:
+    """Holds every write in `fill` until released, like a slow legacy screen."""
+
+    def __init__(self, inner: TableExecutor) -> None:
+        self.inner = inner
+        self.filling = anyio.Event()
+        self.release = anyio.Event()
+
+    async def find_existing(self, request: WriteRequest) -> ExistingRecord | None:
+        return await self.inner.find_existing(request)
+
+    async def write(self, request: WriteRequest, gate: SubmitGate) -> VerifiedWrite:
+        self.filling.set()
+        await self.release.wait()
+        return await self.inner.write(request, gate)
+
+
+async def test_the_heartbeat_keeps_a_slow_write_leased_to_its_worker(bench: QueueBench) -> None:
+    write_id = await bench.submit("obs-1")
+    bench.clock.now = datetime.now(UTC)  # leases run on the real clock in this test
+    real_claims = WriteClaims(bench.engine)
+    held = _HeldExecutor(bench.executor)
+    worker = WriteWorker(
+        bench.queue, real_claims, {"legacy-test": held}, RetryPolicy(), timedelta(seconds=1.5), "slow", LoggedAlerts()
+    )
+    outcome: list[WriteStatus | None] = []
+
+    async def run() -> None:
+        outcome.append(await worker.process(write_id))
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(run)
+        await held.filling.wait()
+        first_expiry = (await bench.queue.get(write_id)).lease_expires_at
+        assert first_expiry is not None
+        # Wait until the lease has been renewed past the moment it would otherwise have run out.
+        with anyio.fail_after(30):
+            while datetime.now(UTC) < first_expiry + timedelta(seconds=1):
+                await anyio.sleep(0.05)
+        assert await real_claims.claim(write_id, "intruder", timedelta(seconds=30)) is None
+        renewed = (await bench.queue.get(write_id)).lease_expires_at
+        assert renewed is not None
+        assert renewed > first_expiry
+        held.release.set()
+
+    assert outcome == [WriteStatus.SUCCEEDED]
     assert target_counts(bench.target) == {"obs-1": 1}
