@@ -1,4 +1,4 @@
-"""One recording of the Problems workflow on the practice web EHR, shared by the authoring tests."""
+"""Recordings shared by the authoring tests: the web Problems workflow and a desktop chart's demographics."""
 
 from __future__ import annotations
 
@@ -7,15 +7,32 @@ from collections.abc import Iterator
 
 import pytest
 
+from practice_ehrs.clinical_data.database import ensure_database
 from practice_ehrs.legacy_web.runner import LegacyWebServer
+from recordings.desktop_recorder import DesktopRecorder
 from recordings.store import Recording, load_recording
 from tests.recordings.authoring import record_problems
+from tests.recordings.desktop_authoring import Author, practice_desktop_command, record_demographics
 
 
 @pytest.fixture(scope="session")
 def problems_recording(legacy_web: LegacyWebServer, tmp_path_factory: pytest.TempPathFactory) -> Recording:
     folder = tmp_path_factory.mktemp("recordings") / "problems"
     asyncio.run(record_problems(legacy_web.base_url, folder))
+    return load_recording(folder)
+
+
+@pytest.fixture(scope="session")
+def demographics_recording(tmp_path_factory: pytest.TempPathFactory) -> Recording:
+    folder = tmp_path_factory.mktemp("desktop") / "demographics"
+    database = folder.parent / "caredesk.sqlite"
+    ensure_database(database)
+    recorder = DesktopRecorder(practice_desktop_command(database), folder, "demographics")
+    asyncio.run(recorder.start())
+    try:
+        record_demographics(Author(recorder))
+    finally:
+        recorder.stop()
     return load_recording(folder)
 
 

@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from bots.locators import OcrAnchorLocator
-from practice_ehrs.clinical_data.database import ensure_database
 from recordings.cli import map_group
-from recordings.desktop_recorder import DesktopRecorder
-from recordings.store import Recording, load_recording
-from tests.recordings.desktop_authoring import Author, practice_desktop_command, record_demographics
+from recordings.store import Recording
 
 pytestmark = pytest.mark.desktop
-
-
-@pytest.fixture(scope="module")
-def demographics_recording(tmp_path_factory: pytest.TempPathFactory) -> Recording:
-    folder = tmp_path_factory.mktemp("desktop") / "demographics"
-    database = folder.parent / "caredesk.sqlite"
-    ensure_database(database)
-    recorder = DesktopRecorder(practice_desktop_command(database), folder, "demographics")
-    asyncio.run(recorder.start())
-    try:
-        record_demographics(Author(recorder))
-    finally:
-        recorder.stop()
-    return load_recording(folder)
 
 
 def test_clicks_and_typing_become_fills_with_label_anchors(demographics_recording: Recording) -> None:
