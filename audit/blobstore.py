@@ -57,9 +57,6 @@ class ScreenshotStore:
             raise ScreenshotMismatch(f"screenshot {digest[:16]} does not hash to its name")
         return png
 
-    def exists(self, digest: str) -> bool:
-        return self.path_of(digest).exists()
-
     def delete(self, digest: str) -> bool:
         try:
             self.path_of(digest).unlink()

@@ -25,9 +25,8 @@ FLUSH_AT = 64
 class AuditObserver:
     """Implements bots.observer.RunObserver; never raises into the bot."""
 
-    def __init__(self, writer: TrailWriter, wait_for_commit: bool = True) -> None:
+    def __init__(self, writer: TrailWriter) -> None:
         self.writer = writer
-        self.wait_for_commit = wait_for_commit
         self._buffers: dict[str, list[TrailItem]] = {}
 
     async def run_started(self, run: RunInfo) -> None:
@@ -44,7 +43,7 @@ class AuditObserver:
         buffer = self._buffers.pop(result.run_id, [])
         buffer.append(result)
         done = await self._hand_over(buffer)
-        if done is not None and self.wait_for_commit:
+        if done is not None:
             try:
                 await asyncio.wrap_future(done)
             except Exception:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 from playwright.sync_api import Browser, Page
@@ -44,6 +45,10 @@ def test_an_auditor_filters_opens_a_run_steps_through_it_and_exports(
         page.select_option("select[name=drift]", "yes")
         page.click("#filters button[type=submit]")
         assert page.inner_text("#run-count") == "1 run, page 1 of 1"
+        hostile = '"><script>window.pwned=1</script>'
+        page.goto(f"/audit/runs?patient={quote(hostile)}")
+        assert page.evaluate("window.pwned") is None
+        assert page.input_value("input[name=patient]") == hostile
         page.goto("/audit/runs?outcome=8")
         assert page.locator("#runs tbody tr", has_text="legacy-desktop").count() == 1
         page.fill("input[name=patient]", "p-9")
