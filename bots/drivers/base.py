@@ -8,6 +8,8 @@ screenshot and can only move the mouse and press keys:
 - `has_text(text)`: whether a text is visible (web: the DOM; desktop: OCR of the window).
 - `find_all(locator, within)`: every element one locator matches (web kinds or desktop kinds; a driver raises
   `ConfigurationError` for kinds it cannot handle). `bots.locators.locate` ranks fallbacks on top of this.
+  A driver may fill each `Element.text` with what `read(element, "auto")` would return at that moment; the engine
+  uses that snapshot only right after finding the element (an OCR driver reports confidence through `read`).
 - `read(element, how)`: the text of an element (`how` is a field's `read`: auto, text, value, attribute:NAME;
   desktop drivers treat everything as `text` and report OCR confidence).
 - `type_text(element, text, multiline)`: enter text LITERALLY, replacing what the field held. Callers have already
