@@ -31,7 +31,12 @@ class RecordKind:
     RUN_FINISHED = "run-finished"
     VIEW = "view"
     WRITE_LINKED = "write-linked"
+    RESPONSE = "response"
     PURGE = "purge"
+
+
+# Records whose payload is patient detail and goes at retention (their hashes stay).
+PURGEABLE_KINDS = (RecordKind.STEP, RecordKind.RESPONSE)
 
 
 @dataclass(frozen=True)

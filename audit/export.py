@@ -88,7 +88,12 @@ def _proof(records: list[ChainRecord]) -> list[dict[str, object]]:
 
 
 def render_run_html(
-    run: Run, records: list[ChainRecord], steps: list[ExportedStep], report: VerificationReport, viewer: str
+    run: Run,
+    records: list[ChainRecord],
+    steps: list[ExportedStep],
+    report: VerificationReport,
+    viewer: str,
+    response: tuple[int, str] | None = None,
 ) -> str:
     closing = next((record.record_hash for record in records if record.kind == "run-finished"), None)
     audit_event = audit_event_for(run, closing).model_dump_json(exclude_none=True, indent=2)
@@ -104,6 +109,7 @@ def render_run_html(
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         audit_event=audit_event,
         provenance=provenance.model_dump_json(exclude_none=True, indent=2) if provenance else None,
+        response=response,
         chain_rules=CHAIN_RULES,
         script=script,
         script_hash=base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii"),
@@ -118,4 +124,10 @@ def export_run_html(trail: AuditTrail, run_id: str, viewer: str) -> str:
     trail.record_view(viewer, [run_id], "export")
     records = trail.run_records(run_id)
     report = verify_trail(trail)
-    return render_run_html(run, records, _steps(trail, records), report, viewer)
+    return render_run_html(run, records, _steps(trail, records), report, viewer, recorded_response(trail, run_id))
+
+
+def recorded_response(trail: AuditTrail, run_id: str) -> tuple[int, str] | None:
+    """The facade's answer for a run as (status, indented JSON), for display."""
+    recorded = trail.response(run_id)
+    return None if recorded is None else (recorded[0], json.dumps(recorded[1], indent=2, ensure_ascii=False))

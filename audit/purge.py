@@ -1,4 +1,4 @@
-"""Retention: drop step detail and screenshots older than the retention period, keeping every hash.
+"""Retention: drop step detail, screenshots and FHIR responses older than the retention period, keeping every hash.
 
 A purged step keeps seq, kind, run, time, payload hash, screenshot hash and chain links, so the chain still
 verifies; the purge itself is a chain record listing the seqs it emptied, and `verify` accepts an emptied
@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 
 from audit import chain
-from audit.chain import ChainEntry, RecordKind, timestamp
+from audit.chain import PURGEABLE_KINDS, ChainEntry, RecordKind, timestamp
 from audit.schema import ChainRecord
 from audit.trail import AuditTrail
 
@@ -51,7 +51,7 @@ def purge_before(trail: AuditTrail, cutoff: datetime) -> PurgeReport:
     with trail.session() as session:
         expired = session.execute(
             select(ChainRecord.seq, ChainRecord.screenshot_sha256).where(
-                ChainRecord.kind == RecordKind.STEP,
+                ChainRecord.kind.in_(PURGEABLE_KINDS),
                 ChainRecord.purged_at.is_(None),
                 ChainRecord.recorded_at < report.cutoff,
             )
@@ -65,7 +65,7 @@ def purge_before(trail: AuditTrail, cutoff: datetime) -> PurgeReport:
         for first, last in report.seq_ranges:
             session.execute(
                 update(ChainRecord)
-                .where(ChainRecord.seq.between(first, last), ChainRecord.kind == RecordKind.STEP)
+                .where(ChainRecord.seq.between(first, last), ChainRecord.kind.in_(PURGEABLE_KINDS))
                 .values(payload=None, purged_at=datetime.now(UTC))
             )
         candidates = {digest for _seq, digest in expired if digest is not None}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 from audit.observer import AuditObserver
 from audit.purge import purge_expired
@@ -40,6 +41,11 @@ class AuditService:
         """The scheduler's hook for a verified write: tie the written resource to the write job's runs."""
         await asyncio.to_thread(self.writer.flush)
         await asyncio.to_thread(self.trail.link_written_resource, write_id, resource_type, resource_id)
+
+    async def record_response(self, run_id: str, status: int, body: dict[str, Any] | None) -> None:
+        """The facade's hook once it has answered a request a run served: keep the answer next to the evidence."""
+        await asyncio.to_thread(self.writer.flush)
+        await asyncio.to_thread(self.trail.record_response, run_id, status, body)
 
     async def purge(self, older_than_days: int) -> int:
         """The scheduler's retention job: how many steps were emptied (their hashes stay in the chain)."""

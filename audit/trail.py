@@ -83,6 +83,27 @@ class AuditTrail:
                 run.written_resource_type, run.written_resource_id = resource_type, resource_id
             return [run.run_id for run in written]
 
+    def record_response(self, run_id: str, status: int, body: dict[str, Any] | None) -> Appended:
+        """Keep what the facade answered for a run (status and FHIR body), so an auditor can compare it with what
+        the bot saw. A chain record of its own; retention purges its body like a step's detail."""
+        entry = ChainEntry(RecordKind.RESPONSE, run_id, {"status": status, "body": body})
+        with self.session() as session:
+            return chain.append(session, [entry])[0]
+
+    def response(self, run_id: str) -> tuple[int, dict[str, Any]] | None:
+        """The last response recorded for a run (status, body), or None (none recorded, or purged)."""
+        with self.session() as session:
+            payload = session.scalars(
+                select(ChainRecord.payload)
+                .where(ChainRecord.run_id == run_id, ChainRecord.kind == RecordKind.RESPONSE)
+                .order_by(ChainRecord.seq.desc())
+                .limit(1)
+            ).first()
+        if payload is None:
+            return None
+        recorded = json.loads(payload)
+        return int(recorded["status"]), recorded.get("body") or {}
+
     def record_view(self, viewer: str, run_ids: Sequence[str], via: str) -> Appended:
         """Record that `viewer` looked at `run_ids` (console page, export, FHIR query) in the chain itself."""
         run_key = run_ids[0] if len(run_ids) == 1 else "*"

@@ -14,7 +14,7 @@ from audit.annotate import annotate, focus, thumbnail
 from audit.blobstore import ScreenshotMismatch, ScreenshotMissing
 from audit.console.auth import COOKIE_NAME, NotAnAuditor, require_auditor, verify_token, viewer_name
 from audit.console.filters import PAGE_SIZE, parse_list_query
-from audit.export import export_run_html
+from audit.export import export_run_html, recorded_response
 from audit.fhir_resources import fhir_id, provenance_for
 from audit.outcome import OUTCOME_LABELS
 from audit.queries import read_provenance
@@ -105,6 +105,7 @@ def console_router(trail: AuditTrail, auditor_role: str = "auditor") -> APIRoute
             position=position,
             current=steps[position] if steps else None,
             chain=verify_run(trail, run_id),
+            response=recorded_response(trail, run_id),
             has_provenance=provenance_for(run) is not None,
         )
 

@@ -38,8 +38,11 @@ def test_a_purge_of_a_shared_screenshot_keeps_it_while_a_kept_step_uses_it(trail
 
 def test_a_fully_purged_trail_verifies(trail: AuditTrail) -> None:
     record_runs(trail, [make_run("run-1"), make_run("run-2", patient_id="p-2")])
+    trail.record_response("run-1", 200, {"resourceType": "Patient", "id": "p-1"})
+    assert trail.response("run-1") == (200, {"resourceType": "Patient", "id": "p-1"})
     report = purge_expired(trail, retention_days=0, now=datetime.now(UTC) + timedelta(seconds=1))
-    assert len(report.purged_seqs) == 8
+    assert len(report.purged_seqs) == 9
+    assert trail.response("run-1") is None
     verification = verify_trail(trail)
     assert verification.ok, verification.problems
     assert verification.purged_seqs == report.purged_seqs

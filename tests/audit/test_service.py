@@ -31,16 +31,18 @@ def test_a_queued_write_is_recorded_linked_to_its_resource_and_later_purged(
                 await service.observer.step(step)
             await service.observer.run_finished(result)
         await service.on_written("write-7", "Observation", "obs-5")
+        await service.record_response("run-write", 201, {"resourceType": "Observation", "id": "obs-5"})
 
     try:
         run_on_own_loop(worker)
         page = search_provenance(service.trail, "Observation/obs-5", viewer="auditor")
         assert [provenance.id for provenance in page.resources] == ["run-write"]
+        assert service.trail.response("run-write") == (201, {"resourceType": "Observation", "id": "obs-5"})
 
         async def retention() -> int:
             return await service.purge(-1)
 
-        assert run_on_own_loop(retention) == len(steps) + len(probe_steps)
+        assert run_on_own_loop(retention) == len(steps) + len(probe_steps) + 1
         assert verify_trail(service.trail).ok
     finally:
         service.close()

@@ -67,6 +67,8 @@ def _fill(trail: AuditTrail) -> None:
     failed = RunResult("run-failed", False, datetime.now(UTC), error=ErrorSummary("ElementNotFound", "no locator"))
     runs.append((info, steps, failed))
     record_runs(trail, runs)
+    body = {"resourceType": "Patient", "id": "p-9", "name": [{"family": HOSTILE_VALUE, "given": ["Eve"]}]}
+    trail.record_response("run-hostile", 200, body)
 
 
 @pytest.fixture(scope="session")

@@ -57,7 +57,9 @@ def test_an_auditor_filters_opens_a_run_steps_through_it_and_exports(
         assert page.inner_text("#run-count") == "1 run, page 1 of 1"
         page.click("#runs >> text=Open")
         assert "/audit/runs/run-hostile" in page.url
-        assert "Intact: 7 records and 3 screenshots" in page.inner_text("#chain-status")
+        assert "Intact: 8 records and 3 screenshots" in page.inner_text("#chain-status")
+        page.click("#response-body summary")
+        assert f'"family": "{HOSTILE_VALUE}"' in page.inner_text("#response-body pre")
         assert page.text_content("#step-heading") == "Step 1 of 3"
         page.click("#next-step")
         assert page.text_content("#step-heading") == "Step 2 of 3"
@@ -79,7 +81,7 @@ def test_an_auditor_filters_opens_a_run_steps_through_it_and_exports(
         page.goto(saved.as_uri())
         page.click("#recheck")
         page.wait_for_function("document.getElementById('recheck-result').className !== 'muted'")
-        assert page.inner_text("#recheck-result").startswith("Verified: 11 records and 3 screenshots")
+        assert page.inner_text("#recheck-result").startswith("Verified: 12 records and 3 screenshots")
     finally:
         page.context.close()
     assert any('"run_ids":["run-hostile"]' in view for view in _views(console, "console:run"))
