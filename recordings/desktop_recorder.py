@@ -375,6 +375,7 @@ def _windows(connection: xdisplay.Display) -> list[Window]:
                 continue
             name = child.get_wm_name()
             if name:
+                name = _utf8(str(name))
                 geometry = child.get_geometry()
                 found.append(
                     Window(int(child.id), str(name), Box(geometry.x, geometry.y, geometry.width, geometry.height))
@@ -386,6 +387,14 @@ def _windows(connection: xdisplay.Display) -> list[Window]:
 
 def _contains_point(box: Box, x: int, y: int) -> bool:
     return box.x - 30 <= x <= box.x + box.width + 30 and box.y - 8 <= y <= box.y + box.height + 8
+
+
+def _utf8(text: str) -> str:
+    """Window names arrive as Latin-1 decoded bytes; Tk and most toolkits wrote UTF-8."""
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
 
 
 def _window_at(windows: list[Window], x: int, y: int) -> Box | None:
