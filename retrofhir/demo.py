@@ -145,7 +145,7 @@ def results_table(title: str, results: list[CallResult]) -> Table:
     return table
 
 
-def run_calls(settings: Settings, token: str, ehr: LegacyWebServer) -> bool:
+def run_calls(settings: Settings, token: str, ehr: LegacyWebServer, desktop: bool) -> bool:
     def count_vitals(patient_id: str) -> int:
         rows = ehr.query(
             "SELECT COUNT(*) AS n FROM vitals JOIN patients ON patients.id = vitals.patient_id WHERE patients.mrn = ?",
@@ -159,6 +159,12 @@ def run_calls(settings: Settings, token: str, ehr: LegacyWebServer) -> bool:
         calls = DemoCalls(client, base, count_vitals)
         passed = calls.run()
     console.print(results_table("FHIR calls through the bots (practice web EHR)", calls.results))
+    if desktop:
+        console.print("\nthe desktop EHR's bot reads pixels with OCR: its calls take a few seconds each ...")
+        with httpx.Client(headers=headers, timeout=180) as client:
+            desktop_calls = DemoCalls(client, f"{settings.facade.public_base_url}/fhir/legacy-desktop", count_vitals)
+            passed = desktop_calls.run_reads("0100046", "family=smith&given=john") and passed
+        console.print(results_table("FHIR calls through the bots (practice desktop EHR)", desktop_calls.results))
     return passed
 
 
@@ -211,7 +217,7 @@ def demo_command(
         for command in curl_commands(f"{settings.facade.public_base_url}/fhir/legacy-web"):
             console.print(command, soft_wrap=True, markup=False, highlight=False)
         console.print()
-        passed = run_calls(settings, token, ehr)
+        passed = run_calls(settings, token, ehr, display is not None)
         if check:
             if not passed:
                 raise SystemExit(1)

@@ -60,6 +60,11 @@ def _entries(bundle: dict[str, Any]) -> list[dict[str, Any]]:
     return [entry["resource"] for entry in bundle.get("entry", []) if "resource" in entry]
 
 
+def _patient_summary(patient: dict[str, Any]) -> str:
+    name = patient.get("name", [{}])[0]
+    return f"{name.get('family', '')}, {' '.join(name.get('given', []))}; born {patient.get('birthDate', '?')}"
+
+
 def _diagnostics(response: httpx.Response) -> str:
     try:
         body = response.json()
@@ -107,13 +112,28 @@ class DemoCalls:
         patient_id = str(patients[0]["id"])
         read = self._call("GET", f"/Patient/{patient_id}", 200)
         if read.is_success:
-            name = read.json().get("name", [{}])[0]
-            given = " ".join(name.get("given", []))
-            self._note(f"{name.get('family', '')}, {given}; born {read.json().get('birthDate', '?')}")
+            self._note(_patient_summary(read.json()))
         vitals = self._call("GET", f"/Observation?patient={patient_id}&category=vital-signs&_count=50", 200)
         if vitals.is_success:
             self._note(f"{len(_entries(vitals.json()))} vital-sign Observations")
         self._post_vital_sign(patient_id)
+        return all(result.ok for result in self.results)
+
+    def run_reads(self, patient_id: str, search: str) -> bool:
+        """The read side only: metadata, a Patient search and a Patient read (for a slower, OCR-driven source)."""
+        metadata = self._call("GET", "/metadata", 200)
+        if metadata.is_success:
+            self._note(f"{metadata.json().get('title', '')}")
+        found = self._call("GET", f"/Patient?{search}", 200)
+        if found.is_success:
+            ids = ", ".join(str(patient["id"]) for patient in _entries(found.json()))
+            self._note(f"patients: {ids}", bool(ids))
+        read = self._call("GET", f"/Patient/{patient_id}", 200)
+        if read.is_success:
+            name = read.json().get("name", [{}])[0]
+            self._note(
+                f"{name.get('family', '')}, {' '.join(name.get('given', []))}; born {read.json().get('birthDate')}"
+            )
         return all(result.ok for result in self.results)
 
     def _post(self, resource: dict[str, Any]) -> httpx.Response:
