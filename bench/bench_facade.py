@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.facade_process import access_token, client_key, register_client, running_server
+from bench.facade_process import ServerSpec, access_token, client_key, register_client, running_servers
 from bench.facade_server import SOURCE
 from bench.harness import BenchResult, percentile
 from bench.http_load import LoadResult, run_load
@@ -55,31 +55,31 @@ async def cached_read(work_dir: Path, requests_per_round: int, rounds: int) -> B
     paths = [f"/fhir/{SOURCE}/Patient/{logical_id}" for logical_id in ids]
     register_client(key, work_dir / "memory")
     register_client(key, work_dir / "database")
-    with (
-        running_server("cached", work_dir / "memory") as facade,
-        running_server("cached", work_dir / "database", "--memory-entries", "0") as database_facade,
-    ):
+    bodies_file = work_dir / "bodies.json"
+    specs = (
+        ServerSpec("cached", work_dir / "memory"),
+        ServerSpec("cached", work_dir / "database", ("--memory-entries", "0")),
+        ServerSpec("bare", work_dir / "bare", ("--bodies", str(bodies_file))),
+    )
+    with running_servers(*specs) as (facade, database_facade, bare):
         headers = {"Authorization": f"Bearer {access_token(facade.base_url, key)}"}
         database_headers = {"Authorization": f"Bearer {access_token(database_facade.base_url, key)}"}
-        bodies = _prime(facade.base_url, headers, ids)
+        bodies_file.write_text(json.dumps(_prime(facade.base_url, headers, ids)), encoding="utf-8")
         _prime(database_facade.base_url, database_headers, ids)
-        bodies_file = work_dir / "bodies.json"
-        bodies_file.write_text(json.dumps(bodies), encoding="utf-8")
-        with running_server("bare", work_dir / "bare", "--bodies", str(bodies_file)) as bare:
-            arms = {
-                "facade": (facade.base_url, headers),
-                "facade_database": (database_facade.base_url, database_headers),
-                "bare": (bare.base_url, headers),
-            }
-            results: dict[str, list[LoadResult]] = {name: [] for name in arms}
-            for base_url, arm_headers in arms.values():
-                await run_load(base_url, paths, requests_per_round // 4 + 1, CONNECTIONS, arm_headers)
-            order = list(arms)
-            for round_number in range(rounds):
-                shift = round_number % len(order)
-                for name in order[shift:] + order[:shift]:
-                    base_url, arm_headers = arms[name]
-                    results[name].append(await run_load(base_url, paths, requests_per_round, CONNECTIONS, arm_headers))
+        arms = {
+            "facade": (facade.base_url, headers),
+            "facade_database": (database_facade.base_url, database_headers),
+            "bare": (bare.base_url, headers),
+        }
+        results: dict[str, list[LoadResult]] = {name: [] for name in arms}
+        for base_url, arm_headers in arms.values():
+            await run_load(base_url, paths, requests_per_round, CONNECTIONS, arm_headers)
+        order = list(arms)
+        for round_number in range(rounds):
+            shift = round_number % len(order)
+            for name in order[shift:] + order[:shift]:
+                base_url, arm_headers = arms[name]
+                results[name].append(await run_load(base_url, paths, requests_per_round, CONNECTIONS, arm_headers))
     facade_rate = statistics.median(result.requests_per_second for result in results["facade"])
     bare_rate = statistics.median(result.requests_per_second for result in results["bare"])
     database_rate = statistics.median(result.requests_per_second for result in results["facade_database"])
@@ -116,7 +116,8 @@ async def live_read(work_dir: Path, repeats: int) -> BenchResult:
     key = client_key()
     register_client(key, work_dir / "live")
     async with legacy_web_target() as target:
-        with running_server("live", work_dir / "live", "--legacy-url", target.base_url) as facade:
+        live = ServerSpec("live", work_dir / "live", ("--legacy-url", target.base_url))
+        with running_servers(live) as (facade,):
             token = access_token(facade.base_url, key)
             headers = {"Authorization": f"Bearer {token}", "Cache-Control": "no-cache"}
             totals: list[float] = []
@@ -156,7 +157,7 @@ async def live_read(work_dir: Path, repeats: int) -> BenchResult:
     )
 
 
-async def run(requests_per_round: int = 1000, rounds: int = 5, live_repeats: int = 15) -> list[BenchResult]:
+async def run(requests_per_round: int = 300, rounds: int = 15, live_repeats: int = 15) -> list[BenchResult]:
     with tempfile.TemporaryDirectory(prefix="bench-facade-") as directory:
         cached = await cached_read(Path(directory), requests_per_round, rounds)
         live = await live_read(Path(directory), live_repeats)

@@ -70,26 +70,46 @@ def _listening(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
-@contextmanager
-def running_server(mode: str, data_dir: Path, *options: str) -> Iterator[RunningServer]:
-    """Run `python -m bench.facade_server MODE` until the block ends; its output goes to data_dir/MODE.log."""
-    port = free_port()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    log_path = data_dir / f"{mode}-{port}.log"
-    command = [sys.executable, "-m", "bench.facade_server", mode, "--port", str(port), "--data-dir", str(data_dir)]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen([*command, *options], cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)
+@dataclass(frozen=True)
+class ServerSpec:
+    """One server to run: its mode, its data directory and any further command-line options."""
+
+    mode: str
+    data_dir: Path
+    options: tuple[str, ...] = ()
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
     try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@contextmanager
+def running_servers(*specs: ServerSpec) -> Iterator[list[RunningServer]]:
+    """Run `python -m bench.facade_server MODE ...` for every spec at once (they start in parallel) until the
+    block ends; each one's output goes to its data_dir/MODE-PORT.log."""
+    started: list[tuple[subprocess.Popen[bytes], int, Path]] = []
+    try:
+        for spec in specs:
+            port = free_port()
+            spec.data_dir.mkdir(parents=True, exist_ok=True)
+            log_path = spec.data_dir / f"{spec.mode}-{port}.log"
+            command = [sys.executable, "-m", "bench.facade_server", spec.mode, "--port", str(port)]
+            command += ["--data-dir", str(spec.data_dir), *spec.options]
+            with log_path.open("wb") as log:
+                process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)
+            started.append((process, port, log_path))
         deadline = time.monotonic() + STARTUP_SECONDS
-        while not _listening(port):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"bench server {mode} did not start: {log_path.read_text()[-2000:]}")
-            time.sleep(0.05)
-        yield RunningServer(f"http://127.0.0.1:{port}", process.pid)
+        for process, port, log_path in started:
+            while not _listening(port):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"a bench server did not start: {log_path.read_text()[-2000:]}")
+                time.sleep(0.05)
+        yield [RunningServer(f"http://127.0.0.1:{port}", process.pid) for process, port, _ in started]
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        for process, _, _ in started:
+            _stop(process)

@@ -17,6 +17,7 @@ import signal
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -82,13 +83,20 @@ def cached_app(settings: Settings) -> FastAPI:
 
 
 def bare_app(bodies_file: Path) -> FastAPI:
-    """One route, the same path shape as the facade's read, answering the bodies it was given by id."""
-    bodies: dict[str, dict[str, Any]] = json.loads(bodies_file.read_text(encoding="utf-8"))
+    """One route, the same path shape as the facade's read, answering the bodies it was given by id.
+
+    The bodies file is read on the first request, so this server can start before the benchmark has written it.
+    """
     app = FastAPI()
+
+    @cache
+    def bodies() -> dict[str, dict[str, Any]]:
+        loaded: dict[str, dict[str, Any]] = json.loads(bodies_file.read_text(encoding="utf-8"))
+        return loaded
 
     @app.get("/fhir/{source}/{resource_type}/{logical_id}")
     async def read(source: str, resource_type: str, logical_id: str) -> Response:
-        body = json.dumps(bodies[logical_id], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        body = json.dumps(bodies()[logical_id], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         return Response(body, media_type=FHIR_JSON)
 
     return app
