@@ -38,8 +38,14 @@ class _Server(uvicorn.Server):
 async def serve(settings: Settings, run_workers: bool = True, log_level: str = "warning") -> None:
     """Run until SIGINT or SIGTERM, then stop the facade, the workers, the browsers and the trail, in that order."""
     async with RetroFhirSystem(settings, run_workers) as system:
+        # No access log: request lines carry patient ids and search values (PHI never goes into logs).
         config = uvicorn.Config(
-            system.app, host=settings.facade.host, port=settings.facade.port, log_level=log_level, lifespan="on"
+            system.app,
+            host=settings.facade.host,
+            port=settings.facade.port,
+            log_level=log_level,
+            lifespan="on",
+            access_log=False,
         )
         server = _Server(config)
         names = ", ".join(spec.fhir_name for spec in system.sources) or "none"
