@@ -45,6 +45,7 @@ class FlowRunner:
         self.log = log
         self.context = context
         self.timeouts = screen_map.source.timeouts
+        self._reported: set[BotError] = set()  # a failure inside `for_each` is reported once, not per level
 
     @property
     def screen(self) -> Screen:
@@ -60,6 +61,9 @@ class FlowRunner:
             try:
                 details = await self._run_step(step)
             except BotError as error:
+                if error in self._reported:
+                    raise
+                self._reported.add(error)
                 error.context.screen = error.context.screen or self.context.screen
                 error.context.step = error.context.step or type(step).__name__.removesuffix("Step").lower()
                 await self.log.record(error.context.step, started, [StepDetail(screen=self.context.screen)], error)

@@ -152,4 +152,4 @@ async def test_session_expiry_mid_flow_relogs_in_and_reruns(
     patient = await runtime.read("Patient", "0100164")
     assert patient["id"] == "0100164"
     assert runtime.pool.logins == 2
-    assert any(step.error and step.error.kind == "SessionExpired" for step in recorder.steps)
+    assert [step.error.kind for step in recorder.steps if step.error] == ["SessionExpired"]
