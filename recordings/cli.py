@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shlex
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -15,6 +17,7 @@ from bots.errors import ScreenMapError
 from bots.map_loader import load_screen_map, load_screen_map_text
 from recordings.check import check_screen_map
 from recordings.check_report import summary_lines, write_html
+from recordings.desktop_recorder import DesktopRecorder
 from recordings.draft import draft_screen_map, template_path
 from recordings.replay import replay_recording
 from recordings.store import RecordingError, load_recording
@@ -23,13 +26,19 @@ from retrofhir.config import Settings
 
 
 @click.command()
-@click.option("--url", required=True, help="the web application to record (any URL)")
+@click.option("--url", help="a web application to record (any URL)")
+@click.option("--command", "launch", help="an X11 desktop application to record: the command that starts it")
 @click.option("--name", required=True, help="recording name: the folder recordings/<name>/")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("recordings"), show_default=True)
 @click.option("--headless", is_flag=True, help="no window (for scripted recordings)")
-def record(url: str, name: str, out_dir: Path, headless: bool) -> None:
-    """Record a workflow: use the application, mark fields with the overlay (or Alt+Shift+M), close the window."""
+def record(url: str | None, launch: str | None, name: str, out_dir: Path, headless: bool) -> None:
+    """Record a workflow: use the application, mark fields (web: overlay or Alt+Shift+M; desktop: Ctrl+Alt+M)."""
+    if (url is None) == (launch is None):
+        raise click.UsageError("give exactly one of --url (web) or --command (desktop)")
     folder = out_dir / name
+    if launch is not None:
+        _record_desktop(shlex.split(launch), folder, name, None if headless else os.environ.get("DISPLAY"))
+        return
     settings = Settings()
     with contextlib.ExitStack() as stack:
         environment: dict[str, str | float | bool] | None = None
@@ -40,7 +49,7 @@ def record(url: str, name: str, out_dir: Path, headless: bool) -> None:
             environment = dict(display.env)
             click.echo(f"no DISPLAY: recording on the virtual display {display.display} (attach a VNC viewer to it)")
         options = RecorderOptions(
-            url=url,
+            url=url or "",
             folder=folder,
             name=name,
             executable_path=settings.browser.executable_path,
@@ -50,6 +59,21 @@ def record(url: str, name: str, out_dir: Path, headless: bool) -> None:
         )
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(_record_until_closed(options))
+    click.echo(f"recorded {folder}; next: retrofhir map draft {folder}")
+
+
+def _record_desktop(command: list[str], folder: Path, name: str, display: str | None) -> None:
+    recorder = DesktopRecorder(command, folder, name, display=display)
+    asyncio.run(recorder.start())
+    where = display or f"the virtual display {recorder.app.display}"
+    click.echo(f"recording on {where}: use the application, Ctrl+Alt+M marks the field under the pointer; Ctrl-C ends")
+    try:
+        while recorder.app.alive:
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        recorder.stop()
     click.echo(f"recorded {folder}; next: retrofhir map draft {folder}")
 
 

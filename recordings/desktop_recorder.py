@@ -44,10 +44,21 @@ from recordings.desktop_anchors import (
     phrases,
     value_box,
 )
+from recordings.desktop_events import (
+    MODIFIERS,
+    SPECIAL_KEYS,
+    contains_point,
+    is_mark_chord,
+    key_symbol,
+    needs_snapshot,
+    png_bytes,
+    visible_windows,
+    window_at,
+    window_title,
+)
+from recordings.desktop_session import ExistingDisplayApp
 from recordings.store import RecordingMeta, RecordingWriter
 
-SPECIAL_KEYS = {"Return": "Enter", "KP_Enter": "Enter", "Tab": "Tab", "Escape": "Escape"}
-MODIFIERS = {"Shift_L", "Shift_R", "Control_L", "Control_R", "Alt_L", "Alt_R", "Super_L", "ISO_Level3_Shift"}
 SETTLE_SECONDS = 2.0
 MIN_TEMPLATE_CONTRAST = 20.0
 FAR_LABEL = 40
@@ -80,9 +91,10 @@ def snake(text: str) -> str:
 class DesktopRecorder:
     """A recording session of one desktop application; drive it through `env` (its DISPLAY)."""
 
-    def __init__(self, command: list[str], folder: Path, name: str, width: int = 1024, height: int = 768) -> None:
-        self.app = DesktopApp(command, width=width, height=height)
-        meta = RecordingMeta(name=name, driver="desktop", launch=command, screen_size=(width, height))
+    def __init__(self, command: list[str], folder: Path, name: str, display: str | None = None) -> None:
+        self.app = ExistingDisplayApp(command, display) if display else DesktopApp(command)
+        screen_size = (self.app.width, self.app.height)
+        meta = RecordingMeta(name=name, driver="desktop", launch=command, screen_size=screen_size)
         self.writer = RecordingWriter(folder, meta)
         self.events: queue.Queue[Event] = queue.Queue()
         self.ocr = Ocr()
@@ -187,7 +199,7 @@ class DesktopRecorder:
                 if event.type == X.KeyPress:
                     detail = looker.keycode_to_keysym(event.detail, 1 if event.state & X.ShiftMask else 0)
                 wanted = event.type == X.ButtonPress or (
-                    event.type == X.KeyPress and _needs_snapshot(detail, event.state)
+                    event.type == X.KeyPress and needs_snapshot(detail, event.state)
                 )
                 if not grabber and wanted:
                     grabber.append(mss.MSS(display=self.app.display))
@@ -220,7 +232,7 @@ class DesktopRecorder:
         pixels = np.frombuffer(shot.bgra, dtype=np.uint8).reshape(shot.height, shot.width, 4)
         gray = np.asarray(cv2.cvtColor(pixels, cv2.COLOR_BGRA2GRAY), dtype=np.uint8)
         png = bytes(mss.tools.to_png(shot.rgb, shot.size) or b"")
-        return Snapshot(png, gray, _windows(connection))
+        return Snapshot(png, gray, visible_windows(connection))
 
     def _grab(self) -> tuple[bytes, Gray]:
         with mss.MSS(display=self.app.display) as grabber:
@@ -253,11 +265,11 @@ class DesktopRecorder:
 
     def _key(self, event: Event) -> None:
         keysym, state = event.detail, event.state
-        symbol = _symbol(keysym)
+        symbol = key_symbol(keysym)
         if symbol in MODIFIERS:
             return
         snapshot = event.snapshot
-        if _is_mark_chord(keysym, state) and snapshot is not None:
+        if is_mark_chord(keysym, state) and snapshot is not None:
             self._flush(snapshot.png)
             self._save(self._element_action("field", event.x, event.y, snapshot))
             return
@@ -266,7 +278,7 @@ class DesktopRecorder:
             modifiers = [m for m, mask in (("Control", X.ControlMask), ("Alt", X.Mod1Mask)) if state & mask]
             key = "+".join([*modifiers, SPECIAL_KEYS.get(symbol, symbol)])
             index = self.writer.next_index
-            title = _title(snapshot.windows, event.x, event.y)
+            title = window_title(snapshot.windows, event.x, event.y)
             screenshot = self.writer.save_screenshot(index, snapshot.png)
             self._save(RecordedAction(index=index, kind="press", key=key, title=title, screenshot=screenshot))
             return
@@ -275,7 +287,7 @@ class DesktopRecorder:
     def _element_action(self, kind: str, x: int, y: int, snapshot: Snapshot) -> RecordedAction:
         index = self.writer.next_index
         gray, png = snapshot.gray, snapshot.png
-        window = _window_at(snapshot.windows, x, y) or Box(0, 0, self.app.width, self.app.height)
+        window = window_at(snapshot.windows, x, y) or Box(0, 0, self.app.width, self.app.height)
         words = self.ocr.words(crop(gray, window), (window.x, window.y))
         found = phrases(words)
         marked = value_box(found, x, y) if kind == "field" else None
@@ -283,16 +295,16 @@ class DesktopRecorder:
         label = nearest_label(found, element, caption_allowed=kind == "click")
         flat = (element.width, element.height) == CLICK_BOX  # no widget edge found: a button on a same-colour face
         far = label is None or element.x - (label.box.x + label.box.width) > FAR_LABEL
-        if kind == "click" and flat and far and (label is None or not _contains_point(label.box, x, y)):
+        if kind == "click" and flat and far and (label is None or not contains_point(label.box, x, y)):
             label = self._caption(gray, x, y) or label
         pixels = crop(gray, element)
         crops: dict[str, str] = {}
         template = None
         if float(np.std(pixels)) >= MIN_TEMPLATE_CONTRAST:  # a flat crop would match everywhere
-            template = self.writer.save_file(f"crops/{index:03d}_element.png", _png(pixels))
+            template = self.writer.save_file(f"crops/{index:03d}_element.png", png_bytes(pixels))
             crops["element"] = template
         if label is not None:
-            crops["anchor"] = self.writer.save_file(f"crops/{index:03d}_anchor.png", _png(crop(gray, label.box)))
+            crops["anchor"] = self.writer.save_file(f"crops/{index:03d}_anchor.png", png_bytes(crop(gray, label.box)))
         info = ElementInfo(
             tag="pixels",
             label=label.text if label else None,
@@ -314,7 +326,7 @@ class DesktopRecorder:
             index=index,
             kind="click" if kind == "click" else "field",
             step=step,
-            title=_title(snapshot.windows, x, y),
+            title=window_title(snapshot.windows, x, y),
             element=info,
             value=value,
             field_name=name if kind == "field" else None,
@@ -348,66 +360,3 @@ class DesktopRecorder:
 
     def _save(self, action: RecordedAction) -> None:
         self.writer.append(action.model_copy(update={"index": self.writer.next_index}))
-
-
-def _symbol(keysym: int) -> str:
-    return next((name[3:] for name in dir(XK) if name.startswith("XK_") and getattr(XK, name) == keysym), "")
-
-
-def _is_mark_chord(keysym: int, state: int) -> bool:
-    return bool(state & X.ControlMask and state & X.Mod1Mask) and _symbol(keysym).lower() == "m"
-
-
-def _needs_snapshot(keysym: int, state: int) -> bool:
-    """Keys that are actions of their own (not text): Enter, Tab, Escape, function keys, control chords."""
-    symbol = _symbol(keysym)
-    if symbol in MODIFIERS:
-        return False
-    return symbol in SPECIAL_KEYS or bool(state & (X.ControlMask | X.Mod1Mask)) or not XK.keysym_to_string(keysym)
-
-
-def _windows(connection: xdisplay.Display) -> list[Window]:
-    """Mapped, named top-level windows, bottom of the stack first (what a person sees)."""
-    found = []
-    try:
-        for child in connection.screen().root.query_tree().children:
-            if child.get_attributes().map_state != X.IsViewable:
-                continue
-            name = child.get_wm_name()
-            if name:
-                name = _utf8(str(name))
-                geometry = child.get_geometry()
-                found.append(
-                    Window(int(child.id), str(name), Box(geometry.x, geometry.y, geometry.width, geometry.height))
-                )
-    except Exception:  # a window closing while we look is normal
-        return found
-    return found
-
-
-def _contains_point(box: Box, x: int, y: int) -> bool:
-    return box.x - 30 <= x <= box.x + box.width + 30 and box.y - 8 <= y <= box.y + box.height + 8
-
-
-def _utf8(text: str) -> str:
-    """Window names arrive as Latin-1 decoded bytes; Tk and most toolkits wrote UTF-8."""
-    try:
-        return text.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return text
-
-
-def _window_at(windows: list[Window], x: int, y: int) -> Box | None:
-    inside = [w.box for w in windows if w.box.x <= x < w.box.x + w.box.width and w.box.y <= y < w.box.y + w.box.height]
-    return inside[-1] if inside else None
-
-
-def _title(windows: list[Window], x: int, y: int) -> str | None:
-    inside = [w for w in windows if w.box.x <= x < w.box.x + w.box.width and w.box.y <= y < w.box.y + w.box.height]
-    chosen = inside or windows
-    return chosen[-1].name if chosen else None
-
-
-def _png(gray: Gray) -> bytes:
-    ok, encoded = cv2.imencode(".png", gray)
-    return bytes(encoded) if ok else b""
