@@ -68,7 +68,7 @@ def _info(interaction: str, client: str, mrn: str | None, resource_id: str | Non
     )
 
 
-async def _record_runs(server: LegacyWebServer, observer: AuditObserver) -> str:
+async def _record_runs(server: LegacyWebServer, observer: AuditObserver, trail: AuditTrail) -> str:
     """Reads, a search, a write and a read after a UI upgrade; returns the drifted run's id."""
     mrns = [str(row["mrn"]) for row in server.query("SELECT mrn FROM patients ORDER BY id LIMIT 6")]
     credentials = CredentialStore(environment={"LEGACY_WEB_USERNAME": "nurse", "LEGACY_WEB_PASSWORD": "nurse123"})
@@ -78,7 +78,8 @@ async def _record_runs(server: LegacyWebServer, observer: AuditObserver) -> str:
     ) as runtime:
         for client, index in READS:
             mrn = mrns[index - 1]
-            await runtime.read("Patient", mrn, _info("Patient.read", client, mrn, mrn, f"GET Patient/{mrn}"))
+            info = _info("Patient.read", client, mrn, mrn, f"GET Patient/{mrn}")
+            trail.record_response(info.run_id, 200, await runtime.read("Patient", mrn, info))
         search = _info("Patient.search", "population-health", None, None, "GET Patient?family=nguyen")
         await runtime.search("Patient", {"family": "nguyen"}, info=search)
         weight = {**WEIGHT, "subject": {"reference": f"Patient/{mrns[0]}"}}
@@ -90,7 +91,7 @@ async def _record_runs(server: LegacyWebServer, observer: AuditObserver) -> str:
         server.set_knobs(ui_version=2)
         mrn = mrns[4]
         drifted = _info("Patient.read", "population-health", mrn, mrn, f"GET Patient/{mrn}")
-        await runtime.read("Patient", mrn, drifted)
+        trail.record_response(drifted.run_id, 200, await runtime.read("Patient", mrn, drifted))
         server.set_knobs(ui_version=1)
     return drifted.run_id
 
@@ -129,7 +130,7 @@ def _shoot(trail: AuditTrail, data_dir: Path, drifted_run: str, out_dir: Path) -
             page.click("button[type=submit]")
             page.screenshot(path=str(out_dir / "audit_runs.png"))
             drifted_step = [step for step in trail.steps(drifted_run) if step.outcome == "drift"][-1]
-            page.goto(f"/audit/runs/{drifted_run}?step={drifted_step.seq}")
+            page.goto(f"/audit/runs/{drifted_run}?step={drifted_step.seq}", wait_until="networkidle")
             page.screenshot(path=str(out_dir / "audit_run.png"), full_page=True)
             browser.close()
     finally:
@@ -146,7 +147,7 @@ def main(out_dir: Path) -> None:
         writer = TrailWriter(trail)
         try:
             with running_legacy_web(data_dir / "legacy_web.sqlite") as server:
-                drifted_run = asyncio.run(_record_runs(server, AuditObserver(writer)))
+                drifted_run = asyncio.run(_record_runs(server, AuditObserver(writer), trail))
         finally:
             writer.close()
         _shoot(trail, data_dir, drifted_run, out_dir)
