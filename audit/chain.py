@@ -150,6 +150,13 @@ def append(session: Session, entries: Sequence[ChainEntry]) -> list[Appended]:
     return [Appended(row["seq"], row["record_hash"]) for row in rows]
 
 
+def lock_head(session: Session) -> None:
+    """Take the lock appenders take, until the caller's transaction ends, without appending anything."""
+    session.connection().execute(
+        update(head_table).where(head_table.c.id == _HEAD_ID).values(last_seq=head_table.c.last_seq)
+    )
+
+
 def head(session: Session) -> tuple[int, str]:
     row = session.execute(select(ChainHead.last_seq, ChainHead.last_hash).where(ChainHead.id == _HEAD_ID)).first()
     return (row.last_seq, row.last_hash) if row is not None else (0, GENESIS_HASH)

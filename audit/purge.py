@@ -68,7 +68,11 @@ def purge_before(trail: AuditTrail, cutoff: datetime) -> PurgeReport:
                 .where(ChainRecord.seq.between(first, last), ChainRecord.kind.in_(PURGEABLE_KINDS))
                 .values(payload=None, purged_at=datetime.now(UTC))
             )
-        candidates = {digest for _seq, digest in expired if digest is not None}
+    candidates = {digest for _seq, digest in expired if digest is not None}
+    with trail.session() as session:
+        # Under the chain head lock, so no append can commit a new use of a file between this check and its
+        # deletion (appenders re-file their screenshots under the same lock).
+        chain.lock_head(session)
         still_used = set(
             session.scalars(
                 select(ChainRecord.screenshot_sha256).where(
@@ -76,7 +80,7 @@ def purge_before(trail: AuditTrail, cutoff: datetime) -> PurgeReport:
                 )
             )
         )
-    for digest in candidates - still_used:
-        if trail.screenshots.delete(digest):
-            report.screenshots_deleted += 1
+        for digest in candidates - still_used:
+            if trail.screenshots.delete(digest):
+                report.screenshots_deleted += 1
     return report

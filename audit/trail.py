@@ -64,6 +64,11 @@ class AuditTrail:
                 entries.append(ChainEntry(RecordKind.RUN_FINISHED, item.run_id, result_payload(item)))
         with self.session() as session:
             records = chain.append(session, entries)
+            # Holding the chain head lock now: a purge deletes screenshot files only under it, so one deleted
+            # after the put above (its last user purged meanwhile) is filed again before this commit.
+            for item in items:
+                if isinstance(item, StepRecord) and item.screenshot_png is not None:
+                    self.screenshots.put(item.screenshot_png)
             _index(session.connection(), items)
         return records
 
