@@ -29,7 +29,7 @@ from fhir_facade.cli import issue_dev_token
 from practice_ehrs.legacy_web.runner import LegacyWebServer, running_legacy_web
 from retrofhir.config import Settings, load_settings
 from retrofhir.demo_calls import CallResult, DemoCalls, curl_commands
-from retrofhir.demo_shots import save_screenshots
+from retrofhir.demo_shots import save_display_screenshot, save_web_screenshots
 from retrofhir.wiring.sources import url_override_variable
 
 # The practice EHRs' published demo logins (practice_ehrs/*/README.md); handed to `serve` through its environment.
@@ -198,7 +198,7 @@ def demo_command(
         )
         ehr.reset()
         if screenshots:
-            for path in save_screenshots(ehr, screenshots_dir):
+            for path in save_web_screenshots(ehr, screenshots_dir):
                 console.print(f"screenshot: {path}")
             ehr.reset()
         display = stack.enter_context(desktop_display(settings, desktop))
@@ -209,15 +209,17 @@ def demo_command(
         )
         token = asyncio.run(issue_dev_token(settings, []))
         console.print(where_table(settings, ehr, display, serve.pid))
-        console.print(
-            f"\n[bold]Dev token[/] (valid {settings.fhir.auth.token_lifetime_seconds} s; `retrofhir dev-token`):"
-        )
+        lifetime = settings.fhir.auth.token_lifetime_seconds
+        console.print(f"\n[bold]Dev token[/] (valid {lifetime} s; a fresh one: `retrofhir dev-token`):")
         console.print(f"export TOKEN={token}", soft_wrap=True, markup=False, highlight=False)
         console.print("\n[bold]Try it[/] (after the export above):")
         for command in curl_commands(f"{settings.facade.public_base_url}/fhir/legacy-web"):
             console.print(command, soft_wrap=True, markup=False, highlight=False)
         console.print()
         passed = run_calls(settings, token, ehr, display is not None)
+        if screenshots and display is not None:
+            shot = save_display_screenshot(display, screenshots_dir / "legacy_desktop_main.png")
+            console.print(f"screenshot: {shot}")
         if check:
             if not passed:
                 raise SystemExit(1)

@@ -38,6 +38,7 @@ class RunningSystem:
     environment: dict[str, str]
     token: str
     pid: int
+    log_path: Path
 
     def fhir(self, source: str = "legacy-web") -> str:
         return f"{self.base_url}/fhir/{source}"
@@ -111,7 +112,7 @@ def running_system(root: Path, ehr: LegacyWebServer) -> Iterator[RunningSystem]:
             time.sleep(0.1)
         facade = FacadeSettings(port=port, public_base_url=f"http://127.0.0.1:{port}")
         token = asyncio.run(issue_dev_token(Settings(data_dir=root / "var", facade=facade), []))
-        yield RunningSystem(f"http://127.0.0.1:{port}", root / "var", environment, token, process.pid)
+        yield RunningSystem(f"http://127.0.0.1:{port}", root / "var", environment, token, process.pid, log_path)
     finally:
         process.terminate()
         try:

@@ -155,3 +155,10 @@ def test_respond_async_answers_202_and_the_status_endpoint_reports_the_result(
     assert entry["response"]["status"] == "201 Created"
     assert entry["resource"]["id"] == "0100097-vs-11052026-1400-pulse"
     assert vitals_rows(legacy_web, "0100097") == before + 1
+
+
+def test_the_server_log_holds_no_patient_data(system: RunningSystem) -> None:
+    log = system.log_path.read_text(errors="replace")
+    assert "write " in log
+    for patient_data in ("0100046", "0100097", "0100211", "Smith", "smith", "Harbor", "555-0142"):
+        assert patient_data not in log
