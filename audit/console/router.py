@@ -4,6 +4,7 @@ No `from __future__ import annotations` here: the routes' `Auditor` annotation i
 and FastAPI can only resolve it if annotations are evaluated where the routes are defined.
 """
 
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -12,6 +13,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from audit.annotate import annotate, focus, thumbnail
 from audit.blobstore import ScreenshotMismatch, ScreenshotMissing
+from audit.chain import RecordKind
 from audit.console.auth import COOKIE_NAME, NotAnAuditor, require_auditor, verify_token, viewer_name
 from audit.console.filters import PAGE_SIZE, parse_list_query
 from audit.export import export_run_html, recorded_response
@@ -45,6 +47,16 @@ _templates = Environment(
 def _page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
     html = _templates.get_template(template).render(outcome_labels=OUTCOME_LABELS, **context)
     return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+
+def _access_log(trail: AuditTrail, run_id: str) -> list[tuple[str, str, str]]:
+    """Who opened, exported or queried this run (newest first): the chain's view records for it alone."""
+    entries = []
+    for record in trail.run_records(run_id):
+        if record.kind == RecordKind.VIEW and record.payload is not None:
+            payload = json.loads(record.payload)
+            entries.append((record.recorded_at[:19].replace("T", " "), str(payload["viewer"]), str(payload["via"])))
+    return entries[::-1]
 
 
 def console_router(trail: AuditTrail, auditor_role: str = "auditor") -> APIRouter:
@@ -106,6 +118,7 @@ def console_router(trail: AuditTrail, auditor_role: str = "auditor") -> APIRoute
             current=steps[position] if steps else None,
             chain=verify_run(trail, run_id),
             response=recorded_response(trail, run_id),
+            access_log=_access_log(trail, run_id),
             has_provenance=provenance_for(run) is not None,
         )
 

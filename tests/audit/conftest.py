@@ -138,7 +138,7 @@ def run_on_own_loop(drive: Callable[[], Coroutine[Any, Any, T]]) -> T:
         return pool.submit(asyncio.run, drive()).result()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def audit_browser() -> Iterator[Browser]:
     """One real headless Chromium for every audit test that needs a browser."""
     with sync_playwright() as playwright:

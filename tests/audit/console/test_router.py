@@ -58,6 +58,8 @@ def test_an_auditor_filters_opens_a_run_steps_through_it_and_exports(
         page.click("#runs >> text=Open")
         assert "/audit/runs/run-hostile" in page.url
         assert "Intact: 8 records and 3 screenshots" in page.inner_text("#chain-status")
+        page.click("#access-log summary")
+        assert page.locator("#access-log tbody tr", has_text="auditor-app").count() >= 2
         page.click("#response-body summary")
         assert f'"family": "{HOSTILE_VALUE}"' in page.inner_text("#response-body pre")
         assert page.text_content("#step-heading") == "Step 1 of 3"
