@@ -12,7 +12,7 @@ from retrofhir.config import BrowserSettings
 from tests.practice_ehrs.legacy_web.browsing import log_in
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium() -> Iterator[Browser]:
     settings = BrowserSettings()
     with sync_playwright() as playwright:
