@@ -1,6 +1,7 @@
 """Several appenders (as several processes would, each with its own engine) never fork the chain.
 
-Runs on SQLite and on a real PostgreSQL server; on both, the chain head row serialises appends.
+Runs on SQLite and on a real PostgreSQL server; on both, the chain head row serialises appends, and the queries
+and the purge then work on what they wrote.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ import psycopg
 import pytest
 
 from audit import AuditSettings, AuditTrail, KeyRing, ScreenshotStore, verify_trail
+from audit.purge import purge_expired
+from audit.queries import AuditEventQuery, search_audit_events
+from audit.runs import RunFilter, list_runs
 from audit.schema import open_engine
 from tests.audit.conftest import make_run, record_runs
 from tests.scheduler.processes import POSTGRES_BIN, postgres_server
@@ -61,6 +65,11 @@ def _check(trail: AuditTrail) -> None:
         records_per_run = 1 + 4 + 1 + 1
         assert report.ok, report.problems[:3]
         assert report.records_checked == report.head_seq == APPENDERS * RUNS_EACH * records_per_run
+        assert list_runs(trail, RunFilter(patient="p-1", drift=False, outcome="0", interaction="read")).total == 6
+        events = search_audit_events(trail, AuditEventQuery(patient="p-2", date=["ge2000-01-01"]), viewer="auditor")
+        assert events.total == RUNS_EACH
+        assert purge_expired(trail, retention_days=-1).purged_seqs
+        assert verify_trail(trail).ok
     finally:
         trail.close()
 
