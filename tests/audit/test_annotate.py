@@ -1,0 +1,58 @@
+"""Annotation on render: the box and label land where the step's element was, in the outcome's colour."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+
+from audit.annotate import BOX_COLOURS, annotate, focus, thumbnail
+from audit.records import StepView
+from bots.observer import Box
+
+
+def _white_png(width: int = 800, height: int = 500) -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", (width, height), (255, 255, 255)).save(output, format="PNG")
+    return output.getvalue()
+
+
+def _step(outcome: str, box: Box | None) -> StepView:
+    return StepView(
+        seq=1, record_hash="0" * 64, screenshot_sha256=None, purged=False, action="read", field_name="zip",
+        locator_kind="label", locator_rank=2, outcome=outcome, box=box,
+    )  # fmt: skip
+
+
+def _pixels(png: bytes) -> Image.Image:
+    return Image.open(io.BytesIO(png)).convert("RGB")
+
+
+def test_the_box_surrounds_the_element_and_the_label_sits_above_it() -> None:
+    step = _step("ok", Box(300, 200, 120, 30))
+    image = _pixels(annotate(_white_png(), step))
+    assert image.size == (800, 500)
+    assert image.getpixel((300, 215)) == BOX_COLOURS["ok"]
+    assert image.getpixel((420, 215)) == BOX_COLOURS["ok"]
+    assert image.getpixel((360, 215)) == (255, 255, 255)
+    label_row = [image.getpixel((x, 190)) for x in range(300, 420)]
+    assert BOX_COLOURS["ok"] in label_row
+    assert (255, 255, 255) in label_row
+    assert image.getpixel((700, 450)) == (255, 255, 255)
+    assert step.label == "read zip [label #2]"
+
+
+def test_drift_is_drawn_in_its_own_colour_and_a_box_at_the_edge_stays_inside() -> None:
+    image = _pixels(annotate(_white_png(), _step("drift", Box(0, 0, 50, 20))))
+    assert image.getpixel((0, 10)) == BOX_COLOURS["drift"]
+    assert image.getpixel((10, 26)) == BOX_COLOURS["drift"]
+
+
+def test_close_up_and_thumbnail() -> None:
+    step = _step("ok", Box(700, 450, 90, 40))
+    annotated = annotate(_white_png(1280, 800), step)
+    close_up = focus(annotated, step)
+    assert close_up is not None
+    assert _pixels(close_up).size == (640, 260)
+    assert focus(annotated, _step("ok", None)) is None
+    assert _pixels(thumbnail(annotated)).size == (200, 125)
