@@ -178,6 +178,8 @@ async def read_throughput(target: WebTarget, reads_per_round: int, rounds: int) 
             f"logins: {engine.pool.logins} for {engine_total} reads ({engine.pool.open_sessions} sessions in the pool)",
             "engine rounds (reads/s): " + ", ".join(f"{rate:.2f}" for rate in engine_rates),
             "script rounds (reads/s): " + ", ".join(f"{rate:.2f}" for rate in raw_rates),
+            "both sides share one Chromium and the machine's 2 cores; the engine's gap per read is its extra browser "
+            "round trips (see web_patient_read), which cost CPU in Python, Playwright's driver and the renderer",
             machine_load(),
         ],
     )
