@@ -124,17 +124,17 @@ class Replayer:
         return await self._act(action, located, following)
 
     async def _act(self, action: RecordedAction, located: Located, following: RecordedAction | None) -> str | None:
+        value = action.value or ""
+        if action.credential is not None:  # checked before anything is touched
+            if action.credential not in self.credentials:
+                name = f"RETROFHIR_RECORDING_{action.credential.upper()}"
+                return f"credential {action.credential!r} is not set (set {name})"
+            value = self.credentials[action.credential]
         element = located.element
         if action.kind == "click":
             accept = following is not None and following.kind == "dialog"
             await self.driver.click(element, dialog="accept" if accept else None)
         elif action.kind in ("fill", "select"):
-            value = action.value or ""
-            if action.credential is not None:
-                if action.credential not in self.credentials:
-                    name = f"RETROFHIR_RECORDING_{action.credential.upper()}"
-                    return f"credential {action.credential!r} is not set (set {name})"
-                value = self.credentials[action.credential]
             if action.kind == "select":
                 await self.driver.select_option(element, value)
             else:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any, cast
 
 import pytest
 
 from practice_ehrs.legacy_web.runner import LegacyWebServer
-from recordings.replay import recording_credentials, replay_recording
+from recordings.replay import Replayer, recording_credentials, replay_recording
 from recordings.store import Recording
 
 
@@ -27,10 +28,12 @@ def test_replay_reports_the_first_divergence(problems_recording: Recording, ui_v
     assert result.drift
 
 
-def test_missing_credentials_are_named(problems_recording: Recording, legacy_web_clean: LegacyWebServer) -> None:
-    result = asyncio.run(replay_recording(problems_recording, base_url=legacy_web_clean.base_url, credentials={}))
-    assert result.divergence is not None
-    assert "RETROFHIR_RECORDING_PASSWORD" in result.divergence.message
+def test_missing_credentials_are_named_before_anything_is_typed(problems_recording: Recording) -> None:
+    password = next(action for action in problems_recording.actions if action.credential)
+    replayer = Replayer(problems_recording, cast(Any, None), credentials={}, wait_seconds=0)
+    message = asyncio.run(replayer._act(password, cast(Any, None), None))
+    assert message is not None
+    assert "RETROFHIR_RECORDING_PASSWORD" in message
 
 
 def test_credentials_come_from_prefixed_variables() -> None:
