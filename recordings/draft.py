@@ -22,6 +22,7 @@ from recordings.bindings_draft import BindingDraft, draft_bindings
 from recordings.draft_screens import TABLE_NAME, ScreenDraft, add_action, recognition
 from recordings.screens_seen import ScreenVisit, screen_visits, unique_names
 from recordings.store import Recording
+from recordings.suggestions import suggest
 
 
 @dataclass
@@ -137,6 +138,7 @@ def draft_screen_map(recording: Recording, source_id: str) -> str:
     flow = _flow(after_login, screens)
     bindings = draft_bindings(flow.records, source_id)
     _add_emits(flow, bindings)
+    _fhir_params(flow, bindings.resource)
     resource = bindings.resource or "Basic"
     success = after_login[0].name if after_login else None
     document: dict[str, Any] = {
@@ -157,6 +159,36 @@ def draft_screen_map(recording: Recording, source_id: str) -> str:
         example["expect_includes"] = bindings.expected or [{"resourceType": resource}]
         document["examples"] = [example]
     return _header(recording, bindings) + _confirm_marks(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+
+
+FHIR_PARAMS = {"family": ("family", "string"), "given": ("given", "string"), "birth date": ("birthdate", "date")}
+
+
+def _fhir_params(flow: FlowDraft, resource: str | None) -> None:
+    """Name parameters as FHIR search parameters where the field says which: the patient's identifier becomes
+    `patient` (or `identifier` on Patient), names and birth date become `family`, `given`, `birthdate` on Patient."""
+    renames: dict[str, tuple[str, str]] = {}
+    for name in flow.params:
+        hit = suggest(name, None, set())
+        if hit is None or hit.resource != "Patient":
+            continue
+        if hit.identifies:
+            renames[name] = ("identifier", "token") if resource == "Patient" else ("patient", "reference")
+        elif resource == "Patient" and hit.role in FHIR_PARAMS:
+            renames[name] = FHIR_PARAMS[hit.role]
+    for old, (new, kind) in renames.items():
+        if new in flow.params:
+            continue
+        flow.params = {
+            (new if key == old else key): ({"type": kind} if key == old else value)
+            for key, value in flow.params.items()
+        }
+        flow.example_params = {(new if key == old else key): value for key, value in flow.example_params.items()}
+        for step in flow.steps:
+            fill = step.get("fill")
+            if isinstance(fill, dict):
+                for field, template in fill.items():
+                    fill[field] = template.replace(f"{{param.{old}|", f"{{param.{new}|")
 
 
 def _add_emits(flow: FlowDraft, bindings: BindingDraft) -> None:

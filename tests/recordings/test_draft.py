@@ -21,10 +21,11 @@ def test_the_draft_loads_with_the_real_loader(problems_recording: Recording) -> 
     assert screen_map.screens["login"].fields["password"].secret
     assert set(screen_map.flows) == {"Condition.search"}
     flow = screen_map.flows["Condition.search"]
-    assert set(flow.params) == {"last_name", "first_name"}
+    assert set(flow.params) == {"patient"}
+    assert flow.params["patient"].type == "reference"
     assert any(isinstance(step, ReadTableStep) and step.into == "problems_rows" for step in flow.steps)
     (example,) = screen_map.examples
-    assert example.params == {"last_name": "Smith", "first_name": "John"}
+    assert example.params == {"patient": "0100046"}
     assert example.expect_includes[0]["subject"] == {"reference": "Patient/0100046"}
 
 

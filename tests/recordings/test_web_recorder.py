@@ -30,7 +30,7 @@ def _of(recording: Recording, kind: str) -> list[RecordedAction]:
 def test_every_action_is_a_step_the_engine_replays(problems_recording: Recording) -> None:
     steps = [STEP_ADAPTER.validate_python(a.step) for a in problems_recording.actions if a.step is not None]
     assert any(isinstance(step, ClickStep) and step.click == "problems" for step in steps)
-    assert any(isinstance(step, FillStep) and step.fill == {"last_name": "Smith"} for step in steps)
+    assert any(isinstance(step, FillStep) and step.fill == {"mrn": "0100046"} for step in steps)
     assert problems_recording.actions[0].kind == "goto"
 
 
