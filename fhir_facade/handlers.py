@@ -19,6 +19,12 @@ from fhir_facade.validation import validation_issues
 logger = logging.getLogger(__name__)
 
 
+def _route_of(request: Request) -> str:
+    """The route template (`/fhir/{source}/{resource_type}/{logical_id}`): a request path carries patient ids."""
+    route = request.scope.get("route")
+    return str(getattr(route, "path", "(no route)"))
+
+
 async def _fhir_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, FhirError)
     return fhir_response(error.outcome(), error.status, error.headers)
@@ -26,7 +32,7 @@ async def _fhir_error(request: Request, error: Exception) -> Response:
 
 async def _bot_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, BotError)
-    logger.warning("bot error on %s %s: %s", request.method, request.url.path, error)
+    logger.warning("bot error on %s %s: %s", request.method, _route_of(request), error)
     return await _fhir_error(request, from_bot_error(error))
 
 
@@ -60,7 +66,7 @@ async def _http_exception(request: Request, error: Exception) -> Response:
 
 
 async def _unexpected(request: Request, error: Exception) -> Response:
-    logger.exception("unexpected error on %s %s", request.method, request.url.path)
+    logger.exception("unexpected error on %s %s", request.method, _route_of(request))
     return await _fhir_error(request, FhirError(500, IssueCode.EXCEPTION, "internal error; see the server log"))
 
 
