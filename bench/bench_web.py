@@ -185,7 +185,7 @@ async def read_throughput(target: WebTarget, reads_per_round: int, rounds: int) 
     )
 
 
-async def run(repeats: int = 15, reads_per_round: int = 15, rounds: int = 3) -> list[BenchResult]:
+async def run(repeats: int = 15, reads_per_round: int = 9, rounds: int = 5) -> list[BenchResult]:
     async with legacy_web_target() as target:
         read = await patient_read(target, repeats)
         throughput = await read_throughput(target, reads_per_round, rounds)
