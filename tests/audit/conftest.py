@@ -140,7 +140,8 @@ def run_on_own_loop(drive: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
 @pytest.fixture(scope="package")
 def audit_browser() -> Iterator[Browser]:
-    """One real headless Chromium for every audit test that needs a browser."""
+    """One real headless Chromium for the audit tests that need a browser. Package scope, not session: Playwright's
+    sync API holds an event loop on this thread while it is open, which other packages' async tests cannot share."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium",

@@ -71,7 +71,7 @@ def _fill(trail: AuditTrail) -> None:
     trail.record_response("run-hostile", 200, body)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     data_dir: Path = tmp_path_factory.mktemp("audit-console")
     append_new_key(data_dir / "audit" / "keys", "k1")

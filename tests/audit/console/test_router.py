@@ -6,7 +6,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import httpx
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from audit.schema import ChainRecord
@@ -19,7 +19,8 @@ def _log_in(browser: Browser, console: Console, token: str) -> Page:
     page.goto("/audit/runs")
     assert page.url.endswith("/audit/login")
     page.fill("#token", token)
-    page.click("button[type=submit]")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     return page
 
 
@@ -34,17 +35,17 @@ def test_an_auditor_filters_opens_a_run_steps_through_it_and_exports(
 ) -> None:
     page = _log_in(audit_browser, console, console.token("auditor-app", "auditor"))
     try:
-        assert page.url.endswith("/audit/runs")
-        assert page.inner_text("#run-count") == "26 runs, page 1 of 2"
-        assert page.locator("#runs tbody tr").count() == 20
+        page.wait_for_url("**/audit/runs")
+        expect(page.locator("#run-count")).to_have_text("26 runs, page 1 of 2")
+        expect(page.locator("#runs tbody tr")).to_have_count(20)
         page.click("#next-page")
-        assert page.locator("#runs tbody tr").count() == 6
+        expect(page.locator("#runs tbody tr")).to_have_count(6)
         page.select_option("select[name=source]", "legacy-desktop")
         page.click("#filters button[type=submit]")
-        assert page.inner_text("#run-count") == "2 runs, page 1 of 1"
+        expect(page.locator("#run-count")).to_have_text("2 runs, page 1 of 1")
         page.select_option("select[name=drift]", "yes")
         page.click("#filters button[type=submit]")
-        assert page.inner_text("#run-count") == "1 run, page 1 of 1"
+        expect(page.locator("#run-count")).to_have_text("1 run, page 1 of 1")
         hostile = '"><script>window.pwned=1</script>'
         page.goto(f"/audit/runs?patient={quote(hostile)}")
         assert page.evaluate("window.pwned") is None
@@ -54,28 +55,30 @@ def test_an_auditor_filters_opens_a_run_steps_through_it_and_exports(
         page.fill("input[name=patient]", "p-9")
         page.select_option("select[name=outcome]", "")
         page.click("#filters button[type=submit]")
-        assert page.inner_text("#run-count") == "1 run, page 1 of 1"
+        expect(page.locator("#runs tbody tr")).to_have_count(1)
+        expect(page.locator("#runs tbody tr")).to_contain_text("p-9")
         page.click("#runs >> text=Open")
-        assert "/audit/runs/run-hostile" in page.url
+        page.wait_for_url("**/audit/runs/run-hostile")
         assert "Intact: 8 records and 3 screenshots" in page.inner_text("#chain-status")
         page.click("#access-log summary")
         assert page.locator("#access-log tbody tr", has_text="auditor-app").count() >= 2
         page.click("#response-body summary")
         assert f'"family": "{HOSTILE_VALUE}"' in page.inner_text("#response-body pre")
-        assert page.text_content("#step-heading") == "Step 1 of 3"
+        expect(page.locator("#step-heading")).to_have_text("Step 1 of 3")
         page.click("#next-step")
-        assert page.text_content("#step-heading") == "Step 2 of 3"
-        assert page.inner_text("#step-value") == HOSTILE_VALUE
+        expect(page.locator("#step-heading")).to_have_text("Step 2 of 3")
+        expect(page.locator("#step-value")).to_have_text(HOSTILE_VALUE)
         assert page.evaluate("window.pwned") is None
-        loaded = page.eval_on_selector("#current-screenshot", "image => image.complete && image.naturalWidth")
-        assert loaded == 640
-        close_up = page.eval_on_selector("#current-close-up", "image => image.complete && image.naturalHeight")
-        assert close_up == 260
-        assert page.locator("#filmstrip img").count() == 3
+        page.wait_for_function("document.getElementById('current-screenshot').complete")
+        assert page.eval_on_selector("#current-screenshot", "image => image.naturalWidth") == 640
+        page.wait_for_function("document.getElementById('current-close-up').complete")
+        assert page.eval_on_selector("#current-close-up", "image => image.naturalHeight") == 260
+        expect(page.locator("#filmstrip img")).to_have_count(3)
         page.click("#next-step")
-        assert page.locator("#next-step").count() == 0
+        expect(page.locator("#step-heading")).to_have_text("Step 3 of 3")
+        expect(page.locator("#next-step")).to_have_count(0)
         page.click("#previous-step")
-        assert page.text_content("#step-heading") == "Step 2 of 3"
+        expect(page.locator("#step-heading")).to_have_text("Step 2 of 3")
         with page.expect_download() as download:
             page.click("#export")
         saved = tmp_path / "evidence.html"
@@ -95,8 +98,9 @@ def test_a_write_run_links_to_its_provenance(audit_browser: Browser, console: Co
     try:
         page.goto("/audit/runs/run-write")
         page.click("#provenance")
-        assert '"resourceType": "Provenance"' in page.inner_text("body")
-        assert '"reference": "Observation/obs-77"' in page.inner_text("body")
+        page.wait_for_url("**/audit/runs/run-write/provenance")
+        expect(page.locator("body")).to_contain_text('"resourceType": "Provenance"')
+        expect(page.locator("body")).to_contain_text('"reference": "Observation/obs-77"')
     finally:
         page.context.close()
 
