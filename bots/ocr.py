@@ -37,6 +37,12 @@ EDGE_DEPTH = 3
 EDGE_LINE_SHARE = 0.6
 WORD_CACHE_SIZE = 64
 WORDS_INK_LEVEL = 110
+LABEL_GAP = 12
+SPACE_MIN_PIXELS = 4
+GAP_INK_CONTRAST = 95  # only solid ink counts: faint anti-aliasing must not close a gap
+SPACE_SHARE_OF_HEIGHT = 0.28
+WIDE_SPACE = 8
+FLAT_GROUND = 30
 
 
 @dataclass(frozen=True)
@@ -106,8 +112,61 @@ def prepare_line(gray: Gray) -> Gray | None:
         return None
     x, y, width, height = box
     # Exactly the ink: a margin taken from the screen could bring a neighbouring border back in.
-    trimmed = cv2.copyMakeBorder(image[y : y + height, x : x + width], 2, 2, 2, 2, cv2.BORDER_CONSTANT, value=255)
+    trimmed = cv2.copyMakeBorder(
+        widen_spaces(image[y : y + height, x : x + width]), 2, 2, 2, 2, cv2.BORDER_CONSTANT, value=255
+    )
     upscaled = cv2.resize(trimmed, None, fx=LINE_SCALE, fy=LINE_SCALE, interpolation=cv2.INTER_CUBIC)
+    bordered = cv2.copyMakeBorder(upscaled, BORDER, BORDER, BORDER, BORDER, cv2.BORDER_CONSTANT, value=255)
+    return np.ascontiguousarray(bordered, dtype=np.uint8)
+
+
+def _band(image: Gray, box: tuple[int, int, int, int], crop_top: int, top: int, bottom: int) -> Gray:
+    """The ink columns of a crop over screen rows [top, bottom), white where the crop has no such row."""
+    x, _y, width, _height = box
+    band = np.full((bottom - top, width), 255, dtype=np.uint8)
+    for row in range(top, bottom):
+        source = row - crop_top
+        if 0 <= source < image.shape[0]:
+            band[row - top] = image[source, x : x + width]
+    ground = float(np.median(image))
+    band[band > ground - FLAT_GROUND] = 255
+    return band
+
+
+def widen_spaces(image: Gray) -> Gray:
+    """Make every gap between words unmistakable: a blank run as wide as a space becomes a wide blank.
+
+    At small sizes the space after "r" or before "A" is only a few pixels, and Tesseract then joins the words.
+    """
+    if image.size == 0:
+        return image
+    ink: npt.NDArray[np.bool_] = np.asarray(
+        (image.astype(np.int16) < float(np.median(image)) - GAP_INK_CONTRAST).any(axis=0), dtype=np.bool_
+    )
+    threshold = max(SPACE_MIN_PIXELS, round(SPACE_SHARE_OF_HEIGHT * image.shape[0]))
+    pieces: list[Gray] = []
+    start = 0
+    column = 0
+    width = image.shape[1]
+    while column < width:
+        if ink[column]:
+            column += 1
+            continue
+        end = column
+        while end < width and not ink[end]:
+            end += 1
+        if column > 0 and end < width and end - column >= threshold:
+            pieces.append(image[:, start:column])
+            pieces.append(np.full((image.shape[0], WIDE_SPACE), 255, dtype=np.uint8))
+            start = end
+        column = end
+    pieces.append(image[:, start:])
+    return np.hstack(pieces)
+
+
+def _upscaled(line: Gray) -> Gray:
+    padded = cv2.copyMakeBorder(line, 2, 2, 2, 2, cv2.BORDER_CONSTANT, value=255)
+    upscaled = cv2.resize(padded, None, fx=LINE_SCALE, fy=LINE_SCALE, interpolation=cv2.INTER_CUBIC)
     bordered = cv2.copyMakeBorder(upscaled, BORDER, BORDER, BORDER, BORDER, cv2.BORDER_CONSTANT, value=255)
     return np.ascontiguousarray(bordered, dtype=np.uint8)
 
@@ -125,7 +184,12 @@ class Ocr:
 
     def __init__(self, tessdata: Path = TESSDATA, language: str = "eng") -> None:
         self._api: Any = tesserocr.PyTessBaseAPI(
-            path=str(tessdata), lang=language, psm=tesserocr.PSM.SINGLE_LINE, oem=tesserocr.OEM.LSTM_ONLY
+            path=str(tessdata),
+            lang=language,
+            psm=tesserocr.PSM.SINGLE_LINE,
+            oem=tesserocr.OEM.LSTM_ONLY,
+            # Field values are codes, numbers and names, not English prose: no word lists pulling "5th" to "Sth".
+            variables={"load_system_dawg": "F", "load_freq_dawg": "F"},
         )
         self._word_cache: OrderedDict[bytes, list[Word]] = OrderedDict()
         self.word_passes = 0
@@ -154,6 +218,44 @@ class Ocr:
             if single and single_confidence >= confidence:
                 text, confidence = single, single_confidence
         return LineText(text, confidence)
+
+    def read_labelled(self, label: Gray, label_top: int, value: Gray, value_top: int) -> LineText:
+        """Read a field's line with its label in front, then keep only what lies right of the label.
+
+        A lone value such as "SC" or "W" gives Tesseract no idea of the font's size, so it guesses the case; the
+        label beside it on the screen (same font, same line) does. `*_top` are the crops' screen rows.
+        """
+        value_clean, value_box = ink_box(value)
+        label_clean, label_box = ink_box(label)
+        if value_box is None:
+            return LineText("", 100.0)
+        if label_box is None:
+            return self.read_line(value)
+        top = min(label_top + label_box[1], value_top + value_box[1])
+        bottom = max(label_top + label_box[1] + label_box[3], value_top + value_box[1] + value_box[3])
+        label_part = _band(label_clean, label_box, label_top, top, bottom)
+        value_part = _band(value_clean, value_box, value_top, top, bottom)
+        gap = np.full((bottom - top, LABEL_GAP), 255, dtype=np.uint8)
+        label_part, value_part = widen_spaces(label_part), widen_spaces(value_part)
+        line = np.hstack([label_part, gap, value_part])
+        split = (label_part.shape[1] + LABEL_GAP // 2) * LINE_SCALE + BORDER
+        prepared = _upscaled(line)
+        self._api.SetPageSegMode(tesserocr.PSM.SINGLE_LINE)
+        self._set_image(prepared)
+        self._api.Recognize()
+        kept: list[tuple[str, float]] = []
+        level = tesserocr.RIL.WORD
+        for item in tesserocr.iterate_level(self._api.GetIterator(), level):
+            try:
+                text = item.GetUTF8Text(level)
+            except RuntimeError:
+                continue
+            left, _top, _right, _bottom = item.BoundingBox(level)
+            if text and text.strip() and left >= split:
+                kept.append((text.strip(), float(item.Confidence(level))))
+        if not kept:
+            return self.read_line(value)
+        return LineText(" ".join(text for text, _ in kept), min(confidence for _, confidence in kept))
 
     def words(self, gray: Gray, origin: tuple[int, int] = (0, 0)) -> list[Word]:
         """Every word in an area (boxes in screen pixels, `origin` being the area's top-left); cached by pixels."""

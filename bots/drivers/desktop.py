@@ -40,7 +40,7 @@ from bots.locators import (
 )
 from bots.map_models import Timeouts
 from bots.observer import Box
-from bots.ocr import Gray, Ocr, Word
+from bots.ocr import Gray, Ocr, Word, pixel_key
 from bots.screen_map import ScreenMap
 from bots.vision import Column, filled_slots, find_phrase, header_columns, match_template, normalise, text_bands
 from retrofhir.config import Settings
@@ -62,6 +62,7 @@ class Target:
 
     window: Window
     columns: tuple[Column, ...] = ()
+    label: Box | None = None
 
 
 def clip(box: Box, bounds: Box) -> Box | None:
@@ -101,6 +102,7 @@ class DesktopDriver:
         self._templates: dict[str, Gray] = {}
         self._crash_reported = False
         self._windowless_since: float | None = None
+        self._settled = b""
 
     # -- session -------------------------------------------------------------------------------------------------
 
@@ -253,11 +255,14 @@ class DesktopDriver:
         if area is None:
             return
         before = self.grab(area)
+        if pixel_key(before) == self._settled:
+            return
         deadline = time.monotonic() + SETTLE_SECONDS
         while time.monotonic() < deadline:
             await asyncio.sleep(SETTLE_POLL_SECONDS)
             now = self.grab(area)
             if now.shape == before.shape and np.array_equal(now, before):
+                self._settled = pixel_key(now)
                 return
             before = now
 
@@ -297,7 +302,7 @@ class DesktopDriver:
             box = Box(anchor.x + locator.offset_x, anchor.y + locator.offset_y, locator.width, locator.height)
             clipped = clip(box, self._screen())
             if clipped is not None:
-                found.append(Element(clipped, target))
+                found.append(Element(clipped, Target(target.window, label=anchor)))
         return found
 
     def _rows(self, locator: OcrRowsLocator, window: Window, bounds: Box) -> list[Element]:
@@ -352,7 +357,11 @@ class DesktopDriver:
         await self._top()
         if element.box is None:
             return FieldText("", None)
-        line = self._ocr().read_line(self.grab(element.box))
+        label = element.handle.label if isinstance(element.handle, Target) else None
+        if label is not None and label.x + label.width <= element.box.x:
+            line = self._ocr().read_labelled(self.grab(label), label.y, self.grab(element.box), element.box.y)
+        else:
+            line = self._ocr().read_line(self.grab(element.box))
         return FieldText(line.text, line.confidence)
 
     def _centre(self, element: Element) -> tuple[int, int]:
