@@ -18,6 +18,8 @@ from recordings.store import Recording
 
 SHIPPED_MAP = Path(__file__).parents[2] / "screen_maps" / "legacy_web.yaml"
 
+pytestmark = pytest.mark.web
+
 
 @pytest.mark.usefixtures("author_credentials")
 def test_ui_version_2_names_exactly_what_moved(ui_version_2: LegacyWebServer, tmp_path: Path) -> None:

@@ -11,6 +11,8 @@ from recordings.screens_seen import base_name, path_pattern
 from recordings.store import Recording
 from recordings.suggestions import date_rule, suggest
 
+pytestmark = pytest.mark.web
+
 
 def test_the_draft_loads_with_the_real_loader(problems_recording: Recording) -> None:
     text = draft_screen_map(problems_recording, "authored_web")

@@ -22,6 +22,8 @@ from recordings.cli import map_group
 from recordings.store import Recording
 from retrofhir.config import Settings
 
+pytestmark = pytest.mark.web
+
 
 @pytest.mark.usefixtures("author_credentials")
 def test_recorded_problems_become_a_map_that_passes_check(

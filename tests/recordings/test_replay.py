@@ -11,6 +11,8 @@ from practice_ehrs.legacy_web.runner import LegacyWebServer
 from recordings.replay import Replayer, recording_credentials, replay_recording
 from recordings.store import Recording
 
+pytestmark = pytest.mark.web
+
 
 @pytest.mark.usefixtures("author_credentials")
 def test_replay_runs_every_action(problems_recording: Recording, legacy_web_clean: LegacyWebServer) -> None:

@@ -6,6 +6,8 @@ import asyncio
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
+
 from bots.map_models import ClickStep, FillStep
 from recordings.actions import STEP_ADAPTER, RecordedAction
 from recordings.store import Recording, load_recording
@@ -21,6 +23,8 @@ CONTROLS = """<html><head><title>Controls</title></head><body>
 <button onclick="if (confirm('Save this record?')) document.title = 'Saved'">Save</button>
 <p>Status: <b id="status">Active</b></p>
 </body></html>"""
+
+pytestmark = pytest.mark.web
 
 
 def _of(recording: Recording, kind: str) -> list[RecordedAction]:
