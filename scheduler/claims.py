@@ -158,14 +158,23 @@ class WriteClaims:
         worker: str,
         lease: timedelta,
         now: datetime,
-    ) -> Claim:
+    ) -> Claim | None:
         recovering = previous.status == WriteStatus.VERIFYING
         status = WriteStatus.VERIFYING if recovering else WriteStatus.RUNNING
         token = str(uuid.uuid4())
         attempts = previous.attempts + 1
-        await connection.execute(
+        # Compare-and-set on what was read: if the owner passed its submit gate meanwhile, this claim loses.
+        previous_token = row["lease_token"]
+        same_owner = (
+            writes.c.lease_token.is_(None) if previous_token is None else writes.c.lease_token == previous_token
+        )
+        taken = await connection.execute(
             update(writes)
-            .where(writes.c.id == previous.id)
+            .where(
+                writes.c.id == previous.id,
+                writes.c.status == previous.status,
+                same_owner,
+            )
             .values(
                 status=status,
                 attempts=attempts,
@@ -175,6 +184,8 @@ class WriteClaims:
                 updated_at=now,
             )
         )
+        if taken.rowcount != 1:
+            return None
         if recovering:
             reason = "claimed to recover a submitted attempt whose worker was lost"
         elif previous.status == WriteStatus.RUNNING:

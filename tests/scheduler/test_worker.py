@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import anyio
 import pytest
+from sqlalchemy import select
 
 from bots.errors import (
     FieldMismatch,
@@ -23,10 +24,12 @@ from scheduler import (
     RetryPolicy,
     SubmitGate,
     VerifiedWrite,
+    WriteRecord,
     WriteRequest,
     WriteStatus,
 )
 from scheduler.claims import WriteClaims
+from scheduler.tables import writes
 from scheduler.worker import WriteWorker
 from tests.scheduler.conftest import QueueBench, observation
 from tests.scheduler.table_executor import TableExecutor, target_counts
@@ -294,3 +297,22 @@ async def test_the_heartbeat_keeps_a_slow_write_leased_to_its_worker(bench: Queu
 
     assert outcome == [WriteStatus.SUCCEEDED]
     assert target_counts(bench.target) == {"obs-1": 1}
+
+
+async def test_a_claim_decided_on_a_stale_read_loses_to_the_owners_submit_gate(bench: QueueBench) -> None:
+    write_id = await bench.submit("obs-1")
+    owner = await bench.claims.claim(write_id, "owner", timedelta(seconds=30))
+    assert owner is not None
+    bench.clock.advance(31)  # the owner looks lost...
+    async with bench.engine.connect() as connection:
+        stale_row = (await connection.execute(select(writes).where(writes.c.id == write_id))).mappings().one()
+    # ...but passes its submit gate before the other worker's claim is written.
+    assert await bench.claims.transition(owner, WriteStatus.VERIFYING, "submitting", release=False)
+
+    async with bench.engine.begin() as connection:
+        # The race happens inside one claim, between its read and its write: drive those two steps apart.
+        taken = await bench.claims._take(
+            connection, WriteRecord.from_row(stale_row), stale_row, "intruder", timedelta(seconds=30), bench.clock()
+        )
+    assert taken is None
+    assert (await bench.queue.get(write_id)).lease_owner == "owner"
