@@ -26,6 +26,7 @@ from recordings.actions import RecordedAction
 from recordings.store import RecordingMeta, RecordingWriter
 from recordings.web_actions import action_from_payload, frame_ref, without_overlay
 
+SCREENSHOT_ATTEMPTS = 3
 RECORDER_SCRIPT = Path(__file__).with_name("recorder.js")
 DEFAULT_RESOLVER_RULES = "MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
 
@@ -210,6 +211,17 @@ class WebRecorder:
         ref = frame_ref(frame.name, frame.url, is_main)
         writer.append(RecordedAction(index=writer.next_index, kind="navigate", url=frame.url, frame=ref))
 
+    async def _screenshot(self, page: Page) -> bytes | None:
+        """The page now; a capture that a navigation interrupted is taken again once the new page has loaded."""
+        for attempt in range(SCREENSHOT_ATTEMPTS):
+            try:
+                return await page.screenshot(type="png")
+            except PlaywrightError:
+                if attempt + 1 < SCREENSHOT_ATTEMPTS:
+                    with contextlib.suppress(PlaywrightError):
+                        await page.wait_for_load_state("domcontentloaded", timeout=5000)
+        return None
+
     async def _user_action(self, frame: Frame, payload: dict[str, Any]) -> None:
         writer = self.writer
         page = self.page
@@ -223,8 +235,9 @@ class WebRecorder:
         index = writer.next_index
         action = action_from_payload(index, payload, ref, payload.get("url"), payload.get("title"))
         updates: dict[str, Any] = {}
-        with contextlib.suppress(PlaywrightError):
-            updates["screenshot"] = writer.save_screenshot(index, await page.screenshot(type="png"))
+        png = await self._screenshot(page)
+        if png is not None:
+            updates["screenshot"] = writer.save_screenshot(index, png)
         if payload.get("dom"):
             updates["dom"] = writer.save_dom(without_overlay(payload["dom"]))
         writer.append(action.model_copy(update=updates))
