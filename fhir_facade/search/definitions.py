@@ -101,6 +101,14 @@ _BY_TYPE: dict[str, tuple[SearchParamDefinition, ...]] = {
         _token("code", "medication[x]", doc="The medication"),
         _date("effective", "effective[x]", doc="When the medication was taken"),
     ),
+    "AuditEvent": (
+        _reference("patient", "entity.what", "Patient", doc="The patient whose data was accessed"),
+        _date("date", "recorded", doc="When the interaction was recorded"),
+        _token("outcome", "outcome", doc="0 success, 4 minor, 8 serious, 12 major failure"),
+        _token("subtype", "subtype", doc="The FHIR interaction (restful-interaction)"),
+        _reference("agent", "agent.who", doc="The client (its client id)"),
+    ),
+    "Provenance": (_reference("target", "target", doc="The resource a bot wrote (Type/id)"),),
 }
 
 

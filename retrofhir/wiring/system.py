@@ -25,8 +25,12 @@ from audit.trail import AuditTrail
 from audit.writer import TrailWriter
 from bots.drivers.browser import BrowserHost
 from bots.engine import SourceRuntime
+from bots.observer import RunObserver
 from fhir_facade.app import create_app
+from fhir_facade.audit_recorder import FhirAuditMiddleware, RequestRunObserver
+from fhir_facade.audit_routes import audit_fhir_router
 from fhir_facade.auth.dependencies import require_role
+from fhir_facade.providers.audit_provider import AuditedProvider
 from fhir_facade.providers.bot_provider import BotProvider
 from retrofhir.config import Settings
 from retrofhir.wiring.sources import SourceSpec, discover_sources
@@ -73,7 +77,7 @@ def scheduler_settings_for(settings: SchedulerSettings, sources: list[SourceSpec
 class BotRuntimes:
     """One `SourceRuntime` per source, sharing one browser process and one audit observer."""
 
-    def __init__(self, settings: Settings, sources: list[SourceSpec], observer: AuditObserver) -> None:
+    def __init__(self, settings: Settings, sources: list[SourceSpec], observer: RunObserver) -> None:
         self.browser_host = BrowserHost()
         self.by_source = {
             spec.source_id: SourceRuntime(
@@ -130,7 +134,8 @@ class RetroFhirSystem:
         stack.callback(trail.close)
         writer = TrailWriter(trail, settings.audit.writer_queue_size)
         stack.callback(writer.close)
-        runtimes = BotRuntimes(settings, self.sources, AuditObserver(writer))
+        # The facade learns which runs served each request, to keep its answer with them (FhirAuditMiddleware).
+        runtimes = BotRuntimes(settings, self.sources, RequestRunObserver(AuditObserver(writer)))
         stack.push_async_callback(runtimes.close)
         scheduler_settings = scheduler_settings_for(settings.scheduler, self.sources)
         components = WorkerComponents()
@@ -143,12 +148,17 @@ class RetroFhirSystem:
         write_queue = FacadeWriteQueue(runtime, {spec.fhir_name: spec.source_id for spec in self.sources})
         await write_queue.create_schema()
         providers = {
-            spec.fhir_name: BotProvider(runtimes.by_source[spec.source_id], spec.fhir_name) for spec in self.sources
+            spec.fhir_name: AuditedProvider(
+                BotProvider(runtimes.by_source[spec.source_id], spec.fhir_name), trail, spec.source_id
+            )
+            for spec in self.sources
         }
         admin = APIRouter(prefix="/admin/queue", dependencies=[Depends(require_role(ADMIN_ROLE))])
         admin.include_router(admin_router(runtime.queue, runtime.health))
         console = console_router(trail, settings.audit.auditor_role)
-        self._app = create_app(settings, providers, write_queue, extra_routers=(console, admin))
+        self._app = create_app(settings, providers, write_queue, extra_routers=(audit_fhir_router(), console, admin))
+        source_ids = {spec.fhir_name: spec.source_id for spec in self.sources}
+        self._app.add_middleware(FhirAuditMiddleware, trail=trail, source_ids=source_ids)
         return self
 
     async def __aexit__(

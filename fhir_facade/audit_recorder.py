@@ -1,0 +1,238 @@
+"""An audit record for every FHIR interaction the facade answers, and the answer kept next to each bot run.
+
+    observer = RequestRunObserver(AuditObserver(writer))          # the engine's observer, wrapped
+    app.add_middleware(FhirAuditMiddleware, trail=trail, source_ids={"legacy-web": "legacy_web"})
+
+The middleware opens a `RequestAudit` for each `/fhir/{source}/...` request; the wrapped observer notes there the
+FHIR runs the request caused (runs started in the request's task or tasks it created). Before the last byte of
+the answer goes out, each such run gets the response recorded (`AuditTrail.record_response`); a request that no
+bot run served (answered from the local store, refused, failed before the bot) is written as a run of its own
+without steps, so its AuditEvent says which client read which patient's data even though no screen was touched.
+AuditEvent and Provenance requests are recorded as views of the trail instead (by `audit.queries`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import uuid
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from audit.records import RunStart
+from audit.trail import AuditTrail
+from bots.errors import ErrorSummary
+from bots.observer import RunInfo, RunKind, RunObserver, RunResult, StepRecord
+
+logger = logging.getLogger(__name__)
+
+AUDIT_RESOURCE_TYPES = frozenset({"AuditEvent", "Provenance"})
+# Larger answers are recorded by status only: the trail is not a copy of the store.
+MAX_RECORDED_BODY_BYTES = 2_000_000
+_FHIR_PATH = re.compile(r"^/fhir/(?P<source>[^/]+)/(?P<type>[A-Z][A-Za-z]+)(?:/(?P<id>[^/]+))?(?P<rest>/.*)?$")
+# An HTTP failure as the error kind whose AuditEvent outcome fits it (audit.outcome): the caller's mistakes minor.
+_FAILURE_KINDS = {404: "RecordNotFound", 410: "RecordNotFound"}
+
+
+@dataclass
+class RequestAudit:
+    """What one FHIR request caused: the bot runs that served it, and whether the trail recorded a view."""
+
+    run_ids: list[str] = field(default_factory=list)
+    views_recorded: bool = False
+
+
+_current: ContextVar[RequestAudit | None] = ContextVar("retrofhir_request_audit", default=None)
+
+
+def note_views_recorded() -> None:
+    """Called by whatever recorded the current request as a view of the trail (AuditEvent/Provenance queries)."""
+    audit = _current.get()
+    if audit is not None:
+        audit.views_recorded = True
+
+
+class RequestRunObserver:
+    """A RunObserver that tells the current FHIR request which runs it caused, then forwards everything."""
+
+    def __init__(self, inner: RunObserver) -> None:
+        self.inner = inner
+
+    async def run_started(self, run: RunInfo) -> None:
+        audit = _current.get()
+        if audit is not None and run.kind == RunKind.FHIR:
+            audit.run_ids.append(run.run_id)
+        await self.inner.run_started(run)
+
+    async def step(self, record: StepRecord) -> None:
+        await self.inner.step(record)
+
+    async def run_finished(self, result: RunResult) -> None:
+        await self.inner.run_finished(result)
+
+
+@dataclass(frozen=True)
+class FhirRequest:
+    """The parts of a FHIR request path an audit record needs (no query values: they may be PHI)."""
+
+    source: str
+    resource_type: str
+    resource_id: str | None
+    interaction: str
+    patient_param: str | None
+
+
+def fhir_request(scope: Scope) -> FhirRequest | None:
+    """The interaction a request asks for, or None for what is not a FHIR interaction on a resource type."""
+    match = _FHIR_PATH.match(scope.get("path", ""))
+    if match is None:
+        return None
+    resource_id, rest, method = match["id"], match["rest"] or "", scope.get("method", "GET")
+    if method == "GET" and resource_id is None:
+        interaction = "search"
+    elif method == "POST" and resource_id == "_search" and not rest:
+        interaction, resource_id = "search", None
+    elif method == "GET" and resource_id and rest.startswith("/_history"):
+        interaction = "vread"
+    elif method == "GET" and resource_id and not rest:
+        interaction = "read"
+    elif method == "POST" and resource_id is None:
+        interaction = "create"
+    elif method == "PUT" and resource_id and not rest:
+        interaction = "update"
+    else:
+        return None
+    query = dict(_query_pairs(scope))
+    patient = query.get("patient") or query.get("subject")
+    return FhirRequest(match["source"], match["type"], resource_id, interaction, patient)
+
+
+def _query_pairs(scope: Scope) -> list[tuple[str, str]]:
+    return parse_qsl(scope.get("query_string", b"").decode("latin-1"))
+
+
+def patient_of(request: FhirRequest, body: dict[str, Any] | None) -> str | None:
+    """The patient whose data the request touched: from the path, the search, or the answer."""
+    if request.resource_type == "Patient" and request.resource_id:
+        return request.resource_id
+    if request.patient_param:
+        return request.patient_param.rsplit("/", 1)[-1]
+    resources = [body] if body and body.get("resourceType") != "Bundle" else _matches(body)
+    patients = {patient for patient in (_patient_reference(resource) for resource in resources) if patient}
+    return patients.pop() if len(patients) == 1 else None
+
+
+def _matches(bundle: dict[str, Any] | None) -> list[dict[str, Any]]:
+    entries = (bundle or {}).get("entry", [])
+    return [entry["resource"] for entry in entries if entry.get("search", {}).get("mode") == "match"]
+
+
+def _patient_reference(resource: dict[str, Any]) -> str | None:
+    if resource.get("resourceType") == "Patient":
+        return str(resource.get("id")) if resource.get("id") else None
+    for key in ("subject", "patient"):
+        reference = str((resource.get(key) or {}).get("reference", ""))
+        if reference.startswith("Patient/"):
+            return reference.removeprefix("Patient/")
+    return None
+
+
+class FhirAuditMiddleware:
+    """ASGI middleware: every FHIR interaction on a resource type leaves a record in the audit trail."""
+
+    def __init__(self, app: ASGIApp, trail: AuditTrail, source_ids: dict[str, str] | None = None) -> None:
+        self.app = app
+        self.trail = trail
+        self.source_ids = source_ids or {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = fhir_request(scope) if scope["type"] == "http" else None
+        if request is None or request.resource_type in AUDIT_RESOURCE_TYPES:
+            await self.app(scope, receive, send)
+            return
+        audit = RequestAudit()
+        token = _current.set(audit)
+        started_at = datetime.now(UTC)
+        status = 500
+        chunks: list[bytes] = []
+        json_body = False
+
+        async def send_recording(message: Message) -> None:
+            nonlocal status, json_body
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                content_type = dict(message.get("headers", [])).get(b"content-type", b"")
+                json_body = b"json" in content_type
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    # The record is committed before the client sees the end of the answer.
+                    await self._record(scope, request, audit, started_at, status, _body(chunks, json_body))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_recording)
+        finally:
+            _current.reset(token)
+
+    async def _record(
+        self,
+        scope: Scope,
+        request: FhirRequest,
+        audit: RequestAudit,
+        started_at: datetime,
+        status: int,
+        body: dict[str, Any] | None,
+    ) -> None:
+        try:
+            if audit.run_ids:
+                for run_id in audit.run_ids:
+                    await asyncio.to_thread(self.trail.record_response, run_id, status, body)
+                return
+            principal = scope.get("state", {}).get("principal")
+            if principal is None:
+                return  # no authenticated client: nothing was disclosed to anyone we could name
+            route = scope.get("route")
+            summary = f"{scope.get('method', 'GET')} {getattr(route, 'path', '/fhir/{source}')} (no bot run)"
+            info = RunInfo(
+                uuid.uuid4().hex,
+                self.source_ids.get(request.source, request.source),
+                f"{request.resource_type}.{request.interaction}",
+                kind=RunKind.FHIR,
+                resource_type=request.resource_type,
+                resource_id=request.resource_id,
+                patient_id=patient_of(request, body),
+                client_id=principal.client_id,
+                scopes=tuple(principal.scopes.scopes),
+                request_summary=summary,
+            )
+            error = None if status < 400 else ErrorSummary(_failure_kind(status), f"the facade answered HTTP {status}")
+            result = RunResult(info.run_id, error is None, datetime.now(UTC), error)
+            await asyncio.to_thread(self.trail.write, [RunStart(info, started_at), result])
+            await asyncio.to_thread(self.trail.record_response, info.run_id, status, body)
+        except Exception:
+            logger.exception("the audit trail could not record a FHIR interaction")
+
+
+def _failure_kind(status: int) -> str:
+    if status in _FAILURE_KINDS:
+        return _FAILURE_KINDS[status]
+    return "InputRejected" if status < 500 else "FacadeError"
+
+
+def _body(chunks: list[bytes], json_body: bool) -> dict[str, Any] | None:
+    raw = b"".join(chunks)
+    if not json_body or not raw or len(raw) > MAX_RECORDED_BODY_BYTES:
+        return None
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
