@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from contextlib import AsyncExitStack
 from types import TracebackType
 from typing import Self
@@ -55,7 +56,8 @@ def open_audit_trail(settings: Settings) -> AuditTrail:
     except NoAuditKey:
         key_file = settings.audit.resolved_key_file(settings.data_dir)
         key_file.parent.mkdir(parents=True, exist_ok=True)
-        append_new_key(key_file, "k1")
+        # A unique id: processes starting together may each create one, and a key id must name one key.
+        append_new_key(key_file, f"auto-{secrets.token_hex(6)}")
         logger.warning("no audit key was configured: created one in %s (keep it safe)", key_file)
         return AuditTrail.open(settings.audit, settings.data_dir)
 
