@@ -1,0 +1,208 @@
+"""AuditEvent and Provenance on the facade, and an audit record for every interaction, over real HTTP.
+
+The facade runs in uvicorn over the in-memory provider (no bot: every answer is a run-less record) wrapped in an
+AuditedProvider on a real SQLite trail; every FHIR body the client receives is validated (R4 + bindings).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from cryptography.hazmat.primitives.asymmetric import ec
+from sqlalchemy import select
+
+from audit import AuditSettings, AuditTrail, RecordKind, append_new_key
+from audit.records import RunStart
+from audit.schema import ChainRecord
+from bots.observer import RunInfo, RunResult
+from fhir_facade import create_app
+from fhir_facade.audit_recorder import FhirAuditMiddleware
+from fhir_facade.audit_routes import audit_fhir_router
+from fhir_facade.auth import ASSERTION_TYPE, make_client_assertion
+from fhir_facade.auth.keys import public_jwk
+from fhir_facade.providers import MemoryProvider
+from fhir_facade.providers.audit_provider import AuditedProvider
+from fhir_facade.settings import AuthSettings, ClientRegistration, FhirSettings
+from retrofhir.config import FacadeSettings, Settings
+from tests.fhir_facade.server import check_fhir_response, free_port
+
+SOURCE = "memory"
+CLIENT = "audited-client"
+
+
+@dataclass(frozen=True)
+class AuditedFacade:
+    root_url: str
+    trail: AuditTrail
+    private_key: Any
+
+    @property
+    def fhir_url(self) -> str:
+        return f"{self.root_url}/fhir/{SOURCE}"
+
+    def http(self, scope: str) -> httpx.Client:
+        token_url = f"{self.root_url}/auth/token"
+        assertion = make_client_assertion(CLIENT, token_url, self.private_key, "ES384", None)
+        form = {
+            "grant_type": "client_credentials",
+            "client_assertion_type": ASSERTION_TYPE,
+            "client_assertion": assertion,
+            "scope": scope,
+        }
+        token = httpx.post(token_url, data=form).json()["access_token"]
+        return httpx.Client(
+            base_url=self.fhir_url,
+            headers={"Authorization": f"Bearer {token}"},
+            event_hooks={"response": [check_fhir_response]},
+        )
+
+
+@pytest.fixture(scope="module")
+def audited(tmp_path_factory: pytest.TempPathFactory, practice_data: list[dict[str, Any]]) -> Iterator[AuditedFacade]:
+    data_dir: Path = tmp_path_factory.mktemp("audited-facade")
+    audit_settings = AuditSettings()
+    append_new_key(audit_settings.resolved_key_file(data_dir), "k1")
+    trail = AuditTrail.open(audit_settings, data_dir)
+    key = ec.generate_private_key(ec.SECP384R1())
+    client = ClientRegistration(client_id=CLIENT, jwks={"keys": [public_jwk(key, "ES384")]}, scopes=["system/*.rs"])
+    port = free_port()
+    settings = Settings(
+        data_dir=data_dir,
+        facade=FacadeSettings(port=port, public_base_url=f"http://127.0.0.1:{port}"),
+        fhir=FhirSettings(auth=AuthSettings(clients=[client])),
+    )
+    provider = AuditedProvider(MemoryProvider(practice_data), trail, SOURCE)
+    app = create_app(settings, {SOURCE: provider}, extra_routers=(audit_fhir_router(),))
+    app.add_middleware(FhirAuditMiddleware, trail=trail)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, name="audited-facade", daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            if not thread.is_alive():
+                raise RuntimeError("the facade did not start")
+            time.sleep(0.01)
+        yield AuditedFacade(f"http://127.0.0.1:{port}", trail, key)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        trail.close()
+
+
+def _patient_id(practice_data: list[dict[str, Any]], index: int) -> str:
+    patients = [resource for resource in practice_data if resource["resourceType"] == "Patient"]
+    return str(patients[index]["id"])
+
+
+def _views_of(trail: AuditTrail, run_id: str) -> list[str]:
+    """How each recorded view of the run came about, in chain order."""
+    with trail.session() as session:
+        query = select(ChainRecord.payload).where(ChainRecord.kind == RecordKind.VIEW).order_by(ChainRecord.seq)
+        payloads = [json.loads(payload) for payload in session.scalars(query) if payload]
+    return [str(payload["via"]) for payload in payloads if run_id in payload["run_ids"]]
+
+
+def _today() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
+def test_reads_answered_from_the_store_each_leave_an_audit_event(
+    audited: AuditedFacade, practice_data: list[dict[str, Any]]
+) -> None:
+    patient = _patient_id(practice_data, 3)
+    with audited.http("system/Patient.rs system/AuditEvent.rs") as http:
+        assert http.get(f"/Patient/{patient}").status_code == 200
+        assert http.get(f"/Patient/{patient}").status_code == 200  # fresh in the store: no provider call
+        bundle = http.get("/AuditEvent", params={"patient": patient, "date": f"ge{_today()}"}).json()
+    assert bundle["type"] == "searchset"
+    assert bundle["total"] == 2
+    event = bundle["entry"][0]["resource"]
+    assert event["subtype"][0]["code"] == "read"
+    assert event["outcome"] == "0"
+    assert event["agent"][0]["who"]["identifier"]["value"] == CLIENT
+    assert {"reference": f"Patient/{patient}"} in [entity.get("what") for entity in event["entity"]]
+    run = audited.trail.run(event["id"])
+    assert run is not None
+    assert run.step_count == 0
+    assert audited.trail.response(event["id"]) is not None
+    assert _views_of(audited.trail, event["id"]) == ["fhir:AuditEvent?search"]
+
+
+def test_audit_event_search_filters_and_reads_one(audited: AuditedFacade, practice_data: list[dict[str, Any]]) -> None:
+    patient = _patient_id(practice_data, 4)
+    with audited.http("system/Patient.rs system/Observation.rs system/AuditEvent.rs") as http:
+        assert http.get(f"/Patient/{patient}").status_code == 200
+        assert http.get("/Observation", params={"patient": patient}).status_code == 200
+        assert http.get("/Patient/no-such-patient").status_code == 404
+        searches = http.get("/AuditEvent", params={"patient": patient, "subtype": "search-type"}).json()
+        failures = http.get("/AuditEvent", params={"outcome": "4", "agent": CLIENT}).json()
+        tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
+        future = http.get("/AuditEvent", params={"patient": patient, "date": f"ge{tomorrow}"}).json()
+        event_id = searches["entry"][0]["resource"]["id"]
+        read = http.get(f"/AuditEvent/{event_id}")
+        missing = http.get(f"/AuditEvent/{uuid.uuid4().hex}")
+    assert searches["total"] == 1
+    assert searches["entry"][0]["resource"]["subtype"][0]["code"] == "search-type"
+    assert failures["total"] >= 1
+    assert all(entry["resource"]["outcome"] == "4" for entry in failures["entry"])
+    assert future["total"] == 0
+    assert read.status_code == 200
+    assert read.json()["id"] == event_id
+    assert missing.status_code == 404
+    assert _views_of(audited.trail, event_id) == ["fhir:AuditEvent?search", "fhir:AuditEvent/read"]
+
+
+def test_provenance_of_a_written_resource_points_at_its_run(audited: AuditedFacade) -> None:
+    run_id = uuid.uuid4().hex
+    now = datetime.now(UTC)
+    info = RunInfo(run_id, SOURCE, "Observation.create", client_id=CLIENT, job_id="job-7")
+    audited.trail.write([RunStart(info, now), RunResult(run_id, True, now, None, "Observation", "obs-77")])
+    with audited.http("system/Provenance.rs") as http:
+        bundle = http.get("/Provenance", params={"target": "Observation/obs-77"}).json()
+        read = http.get(f"/Provenance/{run_id}")
+        nothing = http.get("/Provenance", params={"target": "Observation/never-written"}).json()
+        no_target = http.get("/Provenance")
+    assert bundle["total"] == 1
+    provenance = bundle["entry"][0]["resource"]
+    assert provenance["target"] == [{"reference": "Observation/obs-77"}]
+    assert {"reference": f"AuditEvent/{run_id}"} in [entity["what"] for entity in provenance["entity"]]
+    assert read.status_code == 200
+    assert read.json()["id"] == run_id
+    assert nothing["total"] == 0
+    assert no_target.status_code == 400
+
+
+def test_audit_resources_need_their_own_scopes(audited: AuditedFacade, practice_data: list[dict[str, Any]]) -> None:
+    with audited.http("system/Patient.rs") as http:
+        assert http.get("/AuditEvent", params={"patient": _patient_id(practice_data, 5)}).status_code == 403
+        assert http.get("/Provenance", params={"target": "Observation/obs-77"}).status_code == 403
+        refused = http.get("/Observation", params={"patient": _patient_id(practice_data, 5)})
+    assert refused.status_code == 403
+    # The refused Observation search is on the trail as a failure of that client about that patient.
+    with audited.http("system/AuditEvent.rs") as http:
+        bundle = http.get("/AuditEvent", params={"subtype": "search-type", "outcome": "4", "agent": CLIENT}).json()
+    assert any(
+        entry["resource"]["entity"][0].get("what") == {"reference": f"Patient/{_patient_id(practice_data, 5)}"}
+        for entry in bundle["entry"]
+    )
+
+
+def test_capability_statement_lists_audit_event_and_provenance(audited: AuditedFacade) -> None:
+    statement = httpx.get(f"{audited.fhir_url}/metadata").json()
+    resources = {entry["type"]: entry for entry in statement["rest"][0]["resource"]}
+    audit_event = resources["AuditEvent"]
+    assert {item["code"] for item in audit_event["interaction"]} == {"read", "search-type"}
+    assert {param["name"] for param in audit_event["searchParam"]} == {"patient", "date", "outcome", "subtype", "agent"}
+    assert [param["name"] for param in resources["Provenance"]["searchParam"]] == ["target"]
+    assert "Patient" in resources
