@@ -7,12 +7,14 @@ how legacy web apps report validation errors). Every wait is bounded by the sour
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import re
 from collections import deque
 from typing import Any
 from urllib.parse import urljoin
 
-from playwright.async_api import BrowserContext, Dialog, Frame, Page, Response
+from playwright.async_api import BrowserContext, CDPSession, Dialog, Frame, Page, Response
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator as PlaywrightLocator
 from playwright.async_api import TimeoutError as PlaywrightTimeout
@@ -55,6 +57,8 @@ FOUND_ELEMENTS = f"""els => els.map(el => {{
 NET_ERROR = re.compile(r"net::ERR_[A-Z_]+")
 PAGE_STATE = "() => [document.title, document.readyState]"
 VISIBLE_TEXT = "text => !!document.body && document.body.innerText.includes(text)"
+# The viewport as the compositor draws it now, PNG with zlib's fast setting (lossless; larger files, less CPU).
+CAPTURE_VIEWPORT = {"format": "png", "optimizeForSpeed": True, "fromSurface": True, "captureBeyondViewport": False}
 
 Scope = Page | Frame | PlaywrightLocator
 
@@ -92,6 +96,7 @@ class WebDriver:
         self._timeouts = timeouts
         self._context: BrowserContext | None = None
         self._page: Page | None = None
+        self._devtools: CDPSession | None = None
         self._dialog_answer: DialogAnswer | None = None
         self._http_status: int | None = None
         self.dialog_messages: deque[str] = deque(maxlen=20)
@@ -116,7 +121,7 @@ class WebDriver:
         self._page = page
 
     async def stop(self) -> None:
-        context, self._context, self._page = self._context, None, None
+        context, self._context, self._page, self._devtools = self._context, None, None, None
         if context is not None:
             try:
                 await context.close()
@@ -256,4 +261,20 @@ class WebDriver:
         await handle.set_checked(checked)
 
     async def screenshot(self) -> bytes:
-        return await self.page.screenshot(type="png")
+        """The viewport as shown right now, as PNG, through Chromium's DevTools protocol in one round trip.
+
+        Playwright's `page.screenshot` does the same capture but first hides the caret in every frame (a style
+        injected and removed again: two more round trips per frame) and encodes with zlib's default level; neither
+        adds evidence. The capture draws a fresh frame, so it shows every change the step made.
+        """
+        page = self.page
+        if self._devtools is None:
+            self._devtools = await page.context.new_cdp_session(page)
+        try:
+            captured = await asyncio.wait_for(
+                self._devtools.send("Page.captureScreenshot", CAPTURE_VIEWPORT), self._timeouts.element_seconds
+            )
+        except (PlaywrightError, TimeoutError):
+            self._devtools = None  # a detached or stuck session is replaced on the next capture
+            raise
+        return base64.b64decode(captured["data"])
