@@ -105,7 +105,10 @@
   const quote = (text) => (text.includes("'") ? (text.includes('"') ? null : '"' + text + '"') : "'" + text + "'");
   function cssPath(el) {
     const tag = el.tagName.toLowerCase();
-    if (el.id && /^[A-Za-z][\w-]*$/.test(el.id) && document.querySelectorAll('#' + el.id).length === 1) return '#' + el.id;
+    const generated = (text) => /\d{2,}|[0-9a-f]{6,}|^(ember|mui|react|ng|vue|css)-?/i.test(text);
+    if (el.id && /^[A-Za-z][\w-]*$/.test(el.id) && !generated(el.id) && document.querySelectorAll('#' + el.id).length === 1) {
+      return '#' + el.id;
+    }
     const name = el.getAttribute('name');
     if (name && /^[\w-]+$/.test(name)) {
       const selector = tag + '[name=' + name + ']';
