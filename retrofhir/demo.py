@@ -1,9 +1,9 @@
 """`retrofhir demo` (what `make demo` runs): the practice EHRs, `retrofhir serve` and real FHIR calls, end to end.
 
-It resets and starts the practice web EHR, starts a virtual display for the desktop EHR (which its bot launches),
-starts `retrofhir serve` with the practice EHRs' demo logins, prints where everything is, a dev token and curl
-commands, then makes real FHIR calls and shows their results. It runs until Ctrl-C (`--check`: exits after the
-calls, non-zero if one failed). Children are stopped by PID.
+It resets and starts the practice web EHR, resets the desktop EHR's data (its bot launches the application on a
+virtual display of its own), starts `retrofhir serve` with the practice EHRs' demo logins, prints where everything
+is, a dev token and curl commands, then makes real FHIR calls and shows their results. It runs until Ctrl-C
+(`--check`: exits after the calls, non-zero if one failed). Children are stopped by PID.
 """
 
 from __future__ import annotations
@@ -24,12 +24,11 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
-from bots.drivers.xvfb import VirtualDisplay, XvfbError
 from fhir_facade.cli import issue_dev_token
 from practice_ehrs.legacy_web.runner import LegacyWebServer, running_legacy_web
 from retrofhir.config import Settings, load_settings
 from retrofhir.demo_calls import CallResult, DemoCalls, curl_commands
-from retrofhir.demo_shots import save_display_screenshot, save_web_screenshots
+from retrofhir.demo_shots import save_bot_screenshot, save_web_screenshots
 from retrofhir.wiring.sources import url_override_variable
 
 # The practice EHRs' published demo logins (practice_ehrs/*/README.md); handed to `serve` through its environment.
@@ -49,7 +48,7 @@ def demo_settings(settings: Settings, port: int, ehr_port: int) -> Settings:
     return settings.model_copy(update={"facade": facade, "practice_web": practice_web})
 
 
-def serve_environment(settings: Settings, ehr_url: str, display: str | None) -> dict[str, str]:
+def serve_environment(settings: Settings, ehr_url: str) -> dict[str, str]:
     """The environment of the `serve` child: this one, plus where things are and the demo logins (if unset)."""
     environment = {**DEMO_LOGINS, **os.environ}
     environment.update(
@@ -61,8 +60,6 @@ def serve_environment(settings: Settings, ehr_url: str, display: str | None) -> 
             url_override_variable("legacy_web"): ehr_url,
         }
     )
-    if display is not None:
-        environment["DISPLAY"] = display
     return environment
 
 
@@ -105,31 +102,23 @@ def _answers(url: str) -> bool:
         return False
 
 
-@contextmanager
-def desktop_display(settings: Settings, wanted: bool) -> Iterator[str | None]:
-    """A virtual display for the desktop EHR (its bot launches it there), its database reset; None if not wanted."""
+def desktop_wanted(settings: Settings, wanted: bool) -> bool:
+    """Whether the desktop EHR takes part (its map exists and Xvfb is installed); if so, its data is reset."""
     if not wanted or not (Path(settings.screen_maps_dir) / "legacy_desktop.yaml").exists():
-        yield None
-        return
+        return False
     if shutil.which("Xvfb") is None:
         console.print("[yellow]Xvfb is not installed: the desktop EHR is left out[/]")
-        yield None
-        return
+        return False
     (Path(settings.data_dir) / "practice" / "legacy_desktop.sqlite").unlink(missing_ok=True)
-    try:
-        with VirtualDisplay(1024, 768) as display:
-            yield display.display
-    except XvfbError as error:
-        console.print(f"[yellow]the virtual display would not start ({error}): the desktop EHR is left out[/]")
-        yield None
+    return True
 
 
-def where_table(settings: Settings, ehr: LegacyWebServer, display: str | None, serve_pid: int) -> Table:
+def where_table(settings: Settings, ehr: LegacyWebServer, desktop: bool, serve_pid: int) -> Table:
     base = settings.facade.public_base_url
     table = Table("what", "where", title="RetroFHIR demo", title_justify="left")
     table.add_row("FHIR base, practice web EHR", f"{base}/fhir/legacy-web")
-    if display is not None:
-        table.add_row("FHIR base, practice desktop EHR", f"{base}/fhir/legacy-desktop (display {display})")
+    if desktop:
+        table.add_row("FHIR base, practice desktop EHR", f"{base}/fhir/legacy-desktop (its bot runs it under Xvfb)")
     table.add_row("OpenAPI docs", f"{base}/docs")
     table.add_row("auditor console", f"{base}/audit/login (paste the token below)")
     table.add_row("practice web EHR (login nurse / nurse123)", f"{ehr.base_url}/  pid {ehr.pid}")
@@ -201,14 +190,14 @@ def demo_command(
             for path in save_web_screenshots(ehr, screenshots_dir):
                 console.print(f"screenshot: {path}")
             ehr.reset()
-        display = stack.enter_context(desktop_display(settings, desktop))
+        with_desktop = desktop_wanted(settings, desktop)
         console.print("starting retrofhir serve ...")
-        environment = serve_environment(settings, ehr.base_url, display)
+        environment = serve_environment(settings, ehr.base_url)
         serve = stack.enter_context(
             running_serve(settings, environment, Path(settings.data_dir) / "demo" / "serve.log")
         )
         token = asyncio.run(issue_dev_token(settings, []))
-        console.print(where_table(settings, ehr, display, serve.pid))
+        console.print(where_table(settings, ehr, with_desktop, serve.pid))
         lifetime = settings.fhir.auth.token_lifetime_seconds
         console.print(f"\n[bold]Dev token[/] (valid {lifetime} s; a fresh one: `retrofhir dev-token`):")
         console.print(f"export TOKEN={token}", soft_wrap=True, markup=False, highlight=False)
@@ -216,10 +205,10 @@ def demo_command(
         for command in curl_commands(f"{settings.facade.public_base_url}/fhir/legacy-web"):
             console.print(command, soft_wrap=True, markup=False, highlight=False)
         console.print()
-        passed = run_calls(settings, token, ehr, display is not None)
-        if screenshots and display is not None:
-            shot = save_display_screenshot(display, screenshots_dir / "legacy_desktop_main.png")
-            console.print(f"screenshot: {shot}")
+        passed = run_calls(settings, token, ehr, with_desktop)
+        if screenshots and with_desktop:
+            shot = save_bot_screenshot(settings, "legacy_desktop", screenshots_dir / "legacy_desktop_main.png")
+            console.print(f"screenshot: {shot or 'none: the desktop bot recorded no screen'}")
         if check:
             if not passed:
                 raise SystemExit(1)
