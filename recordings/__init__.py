@@ -1,10 +1,10 @@
 """Bot-authoring tools: record a legacy workflow, draft a screen map from it, check maps, replay recordings.
 
-    async with WebRecorder(RecorderOptions(url=..., folder=Path("recordings/x"), name="x")) as recorder: ...
-    text = draft_screen_map(load_recording("recordings/x"), "my_ehr")
-    report = await check_screen_map(load_screen_map("screen_maps/my_ehr.yaml"))
-    result = await replay_recording(load_recording("recordings/x"))
-    app.include_router(studio_router(Path("recordings"), Path("screen_maps")))
+async with WebRecorder(RecorderOptions(url=..., folder=Path("recordings/x"), name="x")) as recorder: ...
+text = draft_screen_map(load_recording("recordings/x"), "my_ehr")
+report = await check_screen_map(load_screen_map("screen_maps/my_ehr.yaml"))
+result = await replay_recording(load_recording("recordings/x"))
+app.include_router(studio_router(Path("recordings"), Path("screen_maps")))
 """
 
 from recordings.actions import ElementInfo, RecordedAction

@@ -18,6 +18,7 @@ from bots.map_loader import load_screen_map, load_screen_map_text
 from recordings.check import check_screen_map
 from recordings.check_report import summary_lines, write_html
 from recordings.desktop_recorder import DesktopRecorder
+from recordings.desktop_replay import replay_desktop_recording
 from recordings.draft import draft_screen_map, template_path
 from recordings.replay import replay_recording
 from recordings.store import RecordingError, load_recording
@@ -144,14 +145,15 @@ def check(map_path: Path, url: str | None, report_dir: Path, ui_version: int | N
 @click.argument("recording_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--url", help="replay against this base URL instead of the recorded one")
 def replay(recording_dir: Path, url: str | None) -> None:
-    """Replay a web recording and report the first divergence (credentials from RETROFHIR_RECORDING_<NAME>)."""
+    """Replay a recording and report the first divergence (credentials from RETROFHIR_RECORDING_<NAME>)."""
     try:
         recording = load_recording(recording_dir)
     except RecordingError as error:
         raise click.ClickException(str(error)) from None
-    if recording.meta.driver != "web":
-        raise click.ClickException("replay plays web recordings; check a desktop map with retrofhir map check")
-    result = asyncio.run(replay_recording(recording, base_url=url))
+    if recording.meta.driver == "desktop":
+        result = asyncio.run(replay_desktop_recording(recording))
+    else:
+        result = asyncio.run(replay_recording(recording, base_url=url))
     for line in result.drift:
         click.echo(f"drift: {line}")
     if result.divergence is not None:

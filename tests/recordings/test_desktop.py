@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from click.testing import CliRunner
 
 from bots.locators import OcrAnchorLocator
 from recordings.cli import map_group
+from recordings.desktop_replay import replay_desktop_recording
 from recordings.store import Recording
 
 pytestmark = pytest.mark.desktop
@@ -67,3 +69,9 @@ def test_a_drafted_desktop_map_passes_check(
     checked = runner.invoke(map_group, ["check", str(map_path), "--report", str(tmp_path / "report")])
     assert checked.exit_code == 0, checked.output
     assert "examples 1/1" in checked.output
+
+
+def test_a_desktop_recording_replays(demographics_recording: Recording) -> None:
+    result = asyncio.run(replay_desktop_recording(demographics_recording, credentials={"password": "nurse123"}))
+    assert result.divergence is None, result.divergence
+    assert result.actions_replayed == len(demographics_recording.actions)
