@@ -84,9 +84,14 @@ class WriteStatusService:
 
     async def wait(self, write_id: str, timeout_seconds: float) -> WriteStatusReport | None:
         """The write's status once it is done or when the timeout runs out, whichever comes first."""
+        # The deadline is checked between queries rather than imposed by cancellation: a query cancelled half-way
+        # leaves its database connection to be torn down behind the caller's back.
+        deadline = anyio.current_time() + timeout_seconds
         report = await self.status(write_id)
-        with anyio.move_on_after(timeout_seconds):
-            while report is not None and not report.done:
-                await anyio.sleep(self.poll_interval_seconds)
-                report = await self.status(write_id)
+        while report is not None and not report.done:
+            remaining = deadline - anyio.current_time()
+            if remaining <= 0:
+                break
+            await anyio.sleep(min(self.poll_interval_seconds, remaining))
+            report = await self.status(write_id)
         return report
