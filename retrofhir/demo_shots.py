@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from audit.outcome import SUCCESS
 from audit.runs import RunFilter, list_runs
 from audit.trail import AuditTrail
 from practice_ehrs.legacy_web.runner import LegacyWebServer
@@ -15,6 +16,8 @@ from practice_ehrs.legacy_web.screenshots import capture_screenshots
 from retrofhir.config import Settings
 
 VIEWER = "retrofhir demo --screenshots"
+# Runs answered from the local store record no screens; look back this far for one that did.
+RUNS_LOOKED_AT = 20
 
 
 def save_web_screenshots(web_ehr: LegacyWebServer, directory: Path) -> list[Path]:
@@ -23,18 +26,16 @@ def save_web_screenshots(web_ehr: LegacyWebServer, directory: Path) -> list[Path
 
 
 def save_bot_screenshot(settings: Settings, source_id: str, path: Path) -> Path | None:
-    """The last screen a bot of `source_id` recorded in its latest successful Patient read, or None."""
+    """The last screen recorded by the latest successful run of `source_id` that has screenshots, or None."""
     trail = AuditTrail.open(settings.audit, settings.data_dir)
     try:
-        runs = list_runs(trail, RunFilter(source=source_id, interaction="Patient.read", outcome="0"), limit=1).runs
-        if not runs:
-            return None
-        shots = [step.screenshot_sha256 for step in trail.steps(runs[0].run_id) if step.screenshot_sha256]
-        if not shots:
-            return None
-        trail.record_view(VIEWER, [runs[0].run_id], "demo screenshot")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(trail.screenshots.get(shots[-1]))
-        return path
+        for run in list_runs(trail, RunFilter(source=source_id, outcome=SUCCESS), limit=RUNS_LOOKED_AT).runs:
+            shots = [step.screenshot_sha256 for step in trail.steps(run.run_id) if step.screenshot_sha256]
+            if shots:
+                trail.record_view(VIEWER, [run.run_id], "demo screenshot")
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(trail.screenshots.get(shots[-1]))
+                return path
+        return None
     finally:
         trail.close()
