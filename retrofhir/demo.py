@@ -167,6 +167,11 @@ def wait_for_interrupt(serve: subprocess.Popen[bytes]) -> None:
         console.print("\nstopping")
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    # Leaving through SystemExit unwinds the ExitStack, so every child is stopped by its PID.
+    raise SystemExit(128 + signum)
+
+
 @click.command("demo")
 @click.option("--check", is_flag=True, help="Exit after the calls; the exit code says whether they all worked.")
 @click.option("--screenshots", is_flag=True, help="Also save screenshots of both EHRs' main screens.")
@@ -178,6 +183,7 @@ def demo_command(
     check: bool, screenshots: bool, screenshots_dir: Path, port: int | None, ehr_port: int | None, desktop: bool
 ) -> None:
     """Start the practice EHRs and RetroFHIR, then show real FHIR calls working end to end."""
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     loaded = load_settings()
     settings = demo_settings(loaded, port or loaded.facade.port, ehr_port or loaded.practice_web.port)
     with ExitStack() as stack:
