@@ -77,10 +77,12 @@ class SessionPool:
         try:
             await log_in(self.screen_map, session, credentials, log)
         except BotError as error:
+            await log.flush()
             await quietly(
                 self._observer.run_finished(RunResult(run_id, False, datetime.now(UTC), ErrorSummary.of(error)))
             )
             raise
+        await log.flush()
         await quietly(self._observer.run_finished(RunResult(run_id, True, datetime.now(UTC))))
 
     async def acquire(self) -> Session:

@@ -6,13 +6,20 @@ hook can never change what a bot does. Secret values are masked before they leav
 A screenshot is taken after every step that can change the screen (and after every failure); steps that only read
 (`read`, `readtable`, `emit`) share the screenshot of the screen they read, and a `goto` is held back until the
 next screenshot (normally its `expect`'s) and carries that one, because nothing was done in between.
+
+A driver that can capture in the background (`BackgroundCapture`: the web driver) is asked to start the capture and
+the step's records wait for it, so the steps that only read the same screen run while Chromium draws and encodes it.
+Such a driver makes every action that can change the screen wait for the capture in flight, so the picture is always
+of the step's own screen. `flush` must be called when a run's steps are done: it reports whatever still waits.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Protocol, runtime_checkable
 
 from bots.drivers.base import Driver
 from bots.errors import BotError, ErrorSummary
@@ -21,6 +28,15 @@ from bots.observer import RunObserver, StepOutcome, StepRecord
 
 MASK = "******"
 UNCHANGING_ACTIONS = frozenset({"read", "readtable", "emit"})
+
+
+@runtime_checkable
+class BackgroundCapture(Protocol):
+    """A driver that can capture the screen while read-only work goes on, holding back changes until it is done."""
+
+    def start_screenshot(self) -> asyncio.Future[bytes]:
+        """Begin capturing the screen as it is now."""
+        ...
 
 
 @dataclass
@@ -45,6 +61,7 @@ class StepLog:
     screenshots: bool = True
     _last_screenshot: bytes | None = None
     _held: list[StepRecord] = field(default_factory=list)
+    _capturing: asyncio.Future[bytes] | None = None
     next_index: int = 0
     observer_failures: int = 0
     drift: list[str] = field(default_factory=list)
@@ -54,28 +71,48 @@ class StepLog:
     ) -> None:
         """One StepRecord per element the step touched (or one for the step), all sharing one screenshot."""
         duration_ms = (time.perf_counter() - started) * 1000
-        if action == "goto" and error is None and self.screenshots:
+        await self._finish_capture()
+        records = [self._step_record(action, duration_ms, detail, error) for detail in details or [StepDetail()]]
+        if not self.screenshots:
+            await self._emit_all(records, None)
+        elif action == "goto" and error is None:
             self._last_screenshot = None
-            self._held += [self._step_record(action, duration_ms, detail, None, None) for detail in details]
-            return
-        screenshot = await self._screenshot(action, error is not None)
-        await self._release_held(screenshot)
-        for detail in details or [StepDetail()]:
-            await self._emit(self._step_record(action, duration_ms, detail, error, screenshot))
+            self._held += records
+        elif action in UNCHANGING_ACTIONS and error is None and self._last_screenshot is not None:
+            await self._emit_all(records, self._last_screenshot)
+        elif isinstance(self.driver, BackgroundCapture):
+            self._held += records
+            self._capturing = self.driver.start_screenshot()
+        else:
+            self._held += records
+            await self._release_held(await self._capture())
 
     async def flush(self) -> None:
-        """Report steps still held back (a run that ended right after a `goto`), with a screenshot of now."""
+        """Report every step still waiting: for a capture in flight, or held back after a `goto` (a picture of now)."""
+        await self._finish_capture()
         if self._held:
             await self._release_held(await self._capture())
 
+    async def _finish_capture(self) -> None:
+        capturing, self._capturing = self._capturing, None
+        if capturing is None:
+            return
+        try:
+            screenshot: bytes | None = await capturing
+        except Exception:  # a screen that cannot be captured is recorded without a picture
+            screenshot = None
+        await self._release_held(screenshot)
+
     async def _release_held(self, screenshot: bytes | None) -> None:
+        self._last_screenshot = screenshot
         held, self._held = self._held, []
-        for step in held:
+        await self._emit_all(held, screenshot)
+
+    async def _emit_all(self, steps: list[StepRecord], screenshot: bytes | None) -> None:
+        for step in steps:
             await self._emit(replace(step, screenshot_png=screenshot))
 
-    def _step_record(
-        self, action: str, duration_ms: float, detail: StepDetail, error: BotError | None, screenshot: bytes | None
-    ) -> StepRecord:
+    def _step_record(self, action: str, duration_ms: float, detail: StepDetail, error: BotError | None) -> StepRecord:
         located = detail.located
         drifted = located is not None and located.drifted
         if located is not None and drifted:
@@ -99,7 +136,6 @@ class StepLog:
             value_masked=masked,
             ocr_confidence=detail.ocr_confidence,
             error=ErrorSummary.of(error) if error else None,
-            screenshot_png=screenshot,
         )
         self.next_index += 1
         return step
@@ -109,14 +145,6 @@ class StepLog:
             await self.observer.step(step)
         except Exception:  # an audit hook must never change what the bot does
             self.observer_failures += 1
-
-    async def _screenshot(self, action: str, failed: bool) -> bytes | None:
-        if not self.screenshots:
-            return None
-        if action in UNCHANGING_ACTIONS and not failed and self._last_screenshot is not None:
-            return self._last_screenshot
-        self._last_screenshot = await self._capture()
-        return self._last_screenshot
 
     async def _capture(self) -> bytes | None:
         try:

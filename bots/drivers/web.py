@@ -97,6 +97,7 @@ class WebDriver:
         self._context: BrowserContext | None = None
         self._page: Page | None = None
         self._devtools: CDPSession | None = None
+        self._capturing: asyncio.Future[bytes] | None = None
         self._dialog_answer: DialogAnswer | None = None
         self._http_status: int | None = None
         self.dialog_messages: deque[str] = deque(maxlen=20)
@@ -121,6 +122,7 @@ class WebDriver:
         self._page = page
 
     async def stop(self) -> None:
+        await self._capture_done()
         context, self._context, self._page, self._devtools = self._context, None, None, None
         if context is not None:
             try:
@@ -146,6 +148,7 @@ class WebDriver:
             self._http_status = response.status
 
     async def goto(self, address: str) -> None:
+        await self._capture_done()
         url = address if "://" in address else urljoin(self._base_url, address.lstrip("/"))
         try:
             await self.page.goto(url, wait_until="domcontentloaded")
@@ -157,6 +160,7 @@ class WebDriver:
             raise LegacyUnreachable(f"cannot reach the legacy system ({reason})", step="goto") from None
 
     async def go_back(self) -> None:
+        await self._capture_done()
         try:
             await self.page.go_back(wait_until="domcontentloaded")
         except PlaywrightTimeout:
@@ -240,11 +244,13 @@ class WebDriver:
         return FieldText(str(await handle.evaluate(READ_ELEMENT)))
 
     async def type_text(self, element: Element, text: str, *, multiline: bool = False) -> None:
+        await self._capture_done()
         check_literal(text, multiline=multiline)
         handle: PlaywrightLocator = element.handle
         await handle.fill(text)
 
     async def click(self, element: Element, *, dialog: DialogAnswer | None = None) -> None:
+        await self._capture_done()
         handle: PlaywrightLocator = element.handle
         self._dialog_answer = dialog
         try:
@@ -253,12 +259,24 @@ class WebDriver:
             raise StepTimeout("element could not be clicked in time", step="click") from None
 
     async def select_option(self, element: Element, label: str) -> None:
+        await self._capture_done()
         handle: PlaywrightLocator = element.handle
         await handle.select_option(label=label)
 
     async def set_checked(self, element: Element, checked: bool) -> None:
+        await self._capture_done()
         handle: PlaywrightLocator = element.handle
         await handle.set_checked(checked)
+
+    def start_screenshot(self) -> asyncio.Future[bytes]:
+        """Begin capturing the screen as it is now; until it is done, every action that can change it waits."""
+        self._capturing = asyncio.ensure_future(self.screenshot())
+        return self._capturing
+
+    async def _capture_done(self) -> None:
+        capturing, self._capturing = self._capturing, None
+        if capturing is not None:
+            await asyncio.wait({capturing})  # whether it worked is for whoever started it; only its end matters here
 
     async def screenshot(self) -> bytes:
         """The viewport as shown right now, as PNG, through Chromium's DevTools protocol in one round trip.
