@@ -5,6 +5,9 @@ Pure helpers over python-xlib values; the recorder's threads each pass their own
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 import cv2
 from Xlib import XK, X
 from Xlib import display as xdisplay
@@ -78,3 +81,27 @@ def window_title(windows: list[Window], x: int, y: int) -> str | None:
 def png_bytes(gray: Gray) -> bytes:
     ok, encoded = cv2.imencode(".png", gray)
     return bytes(encoded) if ok else b""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The screen at the moment of an event: PNG, grayscale pixels and the windows, bottom of the stack first."""
+
+    png: bytes
+    gray: Gray
+    windows: list[Window]
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: int
+    detail: int
+    x: int
+    y: int
+    state: int
+    snapshot: Snapshot | None
+
+
+def snake(text: str) -> str:
+    name = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:40]
+    return name if name and name[0].isalpha() else f"element_{name}" if name else "element"

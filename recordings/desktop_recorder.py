@@ -15,7 +15,6 @@ import queue
 import re
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,7 @@ from Xlib import display as xdisplay
 from Xlib.ext import record
 from Xlib.protocol import rq
 
-from bots.drivers.desktop_app import DesktopApp, Window
+from bots.drivers.desktop_app import DesktopApp
 from bots.observer import Box
 from bots.ocr import Gray, Ocr
 from bots.vision import find_phrase
@@ -47,11 +46,14 @@ from recordings.desktop_anchors import (
 from recordings.desktop_events import (
     MODIFIERS,
     SPECIAL_KEYS,
+    Event,
+    Snapshot,
     contains_point,
     is_mark_chord,
     key_symbol,
     needs_snapshot,
     png_bytes,
+    snake,
     visible_windows,
     window_at,
     window_title,
@@ -62,30 +64,6 @@ from recordings.store import RecordingMeta, RecordingWriter
 SETTLE_SECONDS = 2.0
 MIN_TEMPLATE_CONTRAST = 20.0
 FAR_LABEL = 40
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """The screen at the moment of an event: PNG, grayscale pixels and the windows, bottom of the stack first."""
-
-    png: bytes
-    gray: Gray
-    windows: list[Window]
-
-
-@dataclass(frozen=True)
-class Event:
-    kind: int
-    detail: int
-    x: int
-    y: int
-    state: int
-    snapshot: Snapshot | None
-
-
-def snake(text: str) -> str:
-    name = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:40]
-    return name if name and name[0].isalpha() else f"element_{name}" if name else "element"
 
 
 class DesktopRecorder:
