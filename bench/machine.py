@@ -1,11 +1,17 @@
-"""How busy the machine was while a benchmark ran, so every number says under what load it was measured."""
+"""Measuring on a shared, busy machine: how loaded it was, and ratios that cancel load drifting between runs."""
 
 from __future__ import annotations
 
 import os
+import statistics
 
 
 def machine_load() -> str:
     """The 1, 5 and 15 minute load averages and the core count, as one line for a benchmark's details."""
     one, five, fifteen = os.getloadavg()
     return f"machine load average {one:.1f} / {five:.1f} / {fifteen:.1f} (1/5/15 min) on {os.cpu_count()} cores"
+
+
+def paired_ratio(measured: list[float], baseline: list[float]) -> float:
+    """The median of measured[i] / baseline[i], each pair run back to back, so slow changes in load cancel out."""
+    return statistics.median(value / base for value, base in zip(measured, baseline, strict=True))
