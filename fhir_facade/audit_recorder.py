@@ -1,10 +1,12 @@
 """An audit record for every FHIR interaction the facade answers, and the answer kept next to each bot run.
 
     observer = RequestRunObserver(AuditObserver(writer))          # the engine's observer, wrapped
+    queue = RequestJobWriteQueue(write_queue)                     # the facade's write queue, wrapped
     app.add_middleware(FhirAuditMiddleware, trail=trail, source_ids={"legacy-web": "legacy_web"})
 
 The middleware opens a `RequestAudit` for each `/fhir/{source}/...` request; the wrapped observer notes there the
-FHIR runs the request caused (runs started in the request's task or tasks it created). Before the last byte of
+FHIR runs the request caused (runs started in the request's task or tasks it created) and the wrapped queue the
+write jobs it queued (their runs happen in a worker; the trail finds them by job id). Before the last byte of
 the answer goes out, each such run gets the response recorded (`AuditTrail.record_response`); a request that no
 bot run served (answered from the local store, refused, failed before the bot) is written as a run of its own
 without steps, so its AuditEvent says which client read which patient's data even though no screen was touched.
@@ -24,12 +26,15 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
+from sqlalchemy import select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from audit.records import RunStart
+from audit.schema import Run
 from audit.trail import AuditTrail
 from bots.errors import ErrorSummary
 from bots.observer import RunInfo, RunKind, RunObserver, RunResult, StepRecord
+from fhir_facade.write_queue import WriteQueue, WriteRequest, WriteStatus
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +51,7 @@ class RequestAudit:
     """What one FHIR request caused: the bot runs that served it, and whether the trail recorded a view."""
 
     run_ids: list[str] = field(default_factory=list)
+    job_ids: list[str] = field(default_factory=list)
     views_recorded: bool = False
 
 
@@ -76,6 +82,37 @@ class RequestRunObserver:
 
     async def run_finished(self, result: RunResult) -> None:
         await self.inner.run_finished(result)
+
+
+class RequestJobWriteQueue:
+    """A WriteQueue that tells the current FHIR request which write job it queued, then forwards everything.
+
+    A job's runs happen in a worker, outside the request; the trail finds them by job id once the job is done.
+    """
+
+    def __init__(self, inner: WriteQueue) -> None:
+        self.inner = inner
+
+    async def enqueue(self, request: WriteRequest) -> WriteStatus:
+        status = await self.inner.enqueue(request)
+        audit = _current.get()
+        if audit is not None:
+            audit.job_ids.append(status.job_id)
+        return status
+
+    async def wait(self, job_id: str, timeout_seconds: float) -> WriteStatus:
+        return await self.inner.wait(job_id, timeout_seconds)
+
+    async def status(self, job_id: str) -> WriteStatus | None:
+        return await self.inner.status(job_id)
+
+
+def runs_of_jobs(trail: AuditTrail, job_ids: list[str]) -> list[str]:
+    """The runs the trail holds for these write jobs (none yet while a job is still queued)."""
+    if not job_ids:
+        return []
+    with trail.session() as session:
+        return list(session.scalars(select(Run.run_id).where(Run.job_id.in_(job_ids)).order_by(Run.started_at)))
 
 
 @dataclass(frozen=True)
@@ -192,8 +229,10 @@ class FhirAuditMiddleware:
         body: dict[str, Any] | None,
     ) -> None:
         try:
-            if audit.run_ids:
-                for run_id in audit.run_ids:
+            job_runs = await asyncio.to_thread(runs_of_jobs, self.trail, audit.job_ids)
+            run_ids = list(dict.fromkeys([*audit.run_ids, *job_runs]))
+            if run_ids:
+                for run_id in run_ids:
                     await asyncio.to_thread(self.trail.record_response, run_id, status, body)
                 return
             principal = scope.get("state", {}).get("principal")
@@ -211,6 +250,7 @@ class FhirAuditMiddleware:
                 patient_id=patient_of(request, body),
                 client_id=principal.client_id,
                 scopes=tuple(principal.scopes.scopes),
+                job_id=audit.job_ids[0] if audit.job_ids else None,
                 request_summary=summary,
             )
             error = None if status < 400 else ErrorSummary(_failure_kind(status), f"the facade answered HTTP {status}")

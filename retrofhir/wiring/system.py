@@ -28,7 +28,7 @@ from bots.drivers.browser import BrowserHost
 from bots.engine import SourceRuntime
 from bots.observer import RunObserver
 from fhir_facade.app import create_app
-from fhir_facade.audit_recorder import FhirAuditMiddleware, RequestRunObserver
+from fhir_facade.audit_recorder import FhirAuditMiddleware, RequestJobWriteQueue, RequestRunObserver
 from fhir_facade.audit_routes import audit_fhir_router
 from fhir_facade.auth.dependencies import require_role
 from fhir_facade.providers.audit_provider import AuditedProvider
@@ -158,7 +158,8 @@ class RetroFhirSystem:
         admin = APIRouter(prefix="/admin/queue", dependencies=[Depends(require_role(ADMIN_ROLE))])
         admin.include_router(admin_router(runtime.queue, runtime.health))
         console = console_router(trail, settings.audit.auditor_role)
-        self._app = create_app(settings, providers, write_queue, extra_routers=(audit_fhir_router(), console, admin))
+        audited_queue = RequestJobWriteQueue(write_queue)
+        self._app = create_app(settings, providers, audited_queue, extra_routers=(audit_fhir_router(), console, admin))
         source_ids = {spec.fhir_name: spec.source_id for spec in self.sources}
         self._app.add_middleware(FhirAuditMiddleware, trail=trail, source_ids=source_ids)
         return self

@@ -90,6 +90,10 @@ def test_a_created_observation_has_a_provenance_pointing_at_its_bot_run(
     assert run is not None
     assert run.step_count > 0
     assert run.job_id
+    response = trail.response(run.run_id)
+    assert response is not None, "the facade's answer to the create is kept with the run that wrote it"
+    assert response[0] == 201
+    assert response[1]["id"] == created.json()["id"]
 
 
 def test_audit_resources_are_refused_without_their_scopes(system: RunningSystem) -> None:
