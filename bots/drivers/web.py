@@ -2,7 +2,8 @@
 
 Typing is literal (`fill` sets the value; no character is ever sent as a key press). Dialogs raised by a click are
 answered as the step says and any other dialog is dismissed; their messages are kept for the engine (they are
-how legacy web apps report validation errors). Every wait is bounded by the source's timeouts.
+how legacy web apps report validation errors). Every wait is bounded by the source's timeouts. A screenshot can be
+started in the background (`start_screenshot`): every action that can change the screen waits for it first.
 """
 
 from __future__ import annotations
