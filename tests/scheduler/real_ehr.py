@@ -1,7 +1,7 @@
 """The practice web EHR behind real `retrofhir worker` processes: vital-sign writes, worker config, its own DB's view.
 
-Each write is a pulse Observation for one of a few seeded patients at its own date and time (in the 1960s, where
-the seed has no vitals: the EHR refuses future dates), so the EHR's `vitals` table says which writes landed and how often.
+Each write is a pulse Observation for one of a few seeded patients at its own date and time (in the 1960s: the
+seed has no vitals there and the EHR refuses future dates), so its `vitals` table says which writes landed, how often.
 
     env = worker_environment(tmp_path, server)        # workers use retrofhir.wiring's bot executors
     with worker_group(env, tmp_path / "w.log") as worker: ...   # its own process group, SIGKILLed as a whole
@@ -15,7 +15,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -145,19 +145,15 @@ class WorkerGroup:
 
     def kill(self) -> None:
         """SIGKILL the worker and every process it started (its browser): a machine losing power."""
-        try:
+        with suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.process.wait(timeout=30)
 
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-            try:
+            with suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                pass
         self.kill()
 
 

@@ -19,13 +19,20 @@ from practice_ehrs.legacy_web.runner import LegacyWebServer
 from scheduler import SchedulerSettings, WriteQueue, WriteStatus
 from scheduler.database import create_engine, create_schema
 from tests.scheduler.processes import unfinished_writes, wait_until_finished
-from tests.scheduler.real_ehr import landed_vitals, pulse_value, queue_url, vital_key, vital_write, worker_environment
-from tests.scheduler.real_ehr import worker_group
+from tests.scheduler.real_ehr import (
+    landed_vitals,
+    pulse_value,
+    queue_url,
+    vital_key,
+    vital_write,
+    worker_environment,
+    worker_group,
+)
 
 pytestmark = pytest.mark.anyio
 
-WRITES = int(os.environ.get("RETROFHIR_PROOF_WRITES", "10"))
-KILLS = max(2, WRITES // 25)
+WRITES = int(os.environ.get("RETROFHIR_PROOF_WRITES", "6"))
+KILLS = max(1, WRITES // 25)
 
 
 async def test_sigkilled_workers_land_every_vital_sign_once_in_the_ehr(
