@@ -125,8 +125,14 @@ def test_reads_answered_from_the_store_each_leave_an_audit_event(
         assert http.get(f"/Patient/{patient}").status_code == 200
         assert http.get(f"/Patient/{patient}").status_code == 200  # fresh in the store: no provider call
         bundle = http.get("/AuditEvent", params={"patient": patient, "date": f"ge{_today()}"}).json()
+        first = http.post("/AuditEvent/_search", data={"patient": patient, "_count": "1"}).json()
+        next_url = next(link["url"] for link in first["link"] if link["relation"] == "next")
+        second = http.get(next_url).json()
     assert bundle["type"] == "searchset"
     assert bundle["total"] == 2
+    paged = [first["entry"][0]["resource"]["id"], second["entry"][0]["resource"]["id"]]
+    assert paged == [entry["resource"]["id"] for entry in bundle["entry"]]
+    assert not [link for link in second["link"] if link["relation"] == "next"]
     event = bundle["entry"][0]["resource"]
     assert event["subtype"][0]["code"] == "read"
     assert event["outcome"] == "0"
@@ -136,7 +142,7 @@ def test_reads_answered_from_the_store_each_leave_an_audit_event(
     assert run is not None
     assert run.step_count == 0
     assert audited.trail.response(event["id"]) is not None
-    assert _views_of(audited.trail, event["id"]) == ["fhir:AuditEvent?search"]
+    assert "fhir:AuditEvent?search" in _views_of(audited.trail, event["id"])
 
 
 def test_audit_event_search_filters_and_reads_one(audited: AuditedFacade, practice_data: list[dict[str, Any]]) -> None:
