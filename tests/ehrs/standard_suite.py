@@ -77,7 +77,7 @@ class StandardSuite:
         ) as runtime:
             outcomes = [await run_example(runtime, example) for example in examples]
         failures = [f"{outcome.example}: {'; '.join(outcome.problems)}" for outcome in outcomes if not outcome.passed]
-        assert not failures
+        assert not failures, failures
         if ui_version == screen_map.source.ui_versions[0]:
             ordinary = {name for name, screen in screen_map.screens.items() if screen.kind == ScreenKind.PAGE}
             assert sorted(ordinary - recorder.screens) == [], "screens no example recognised"
