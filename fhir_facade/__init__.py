@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from fhir_facade.app import create_app
+    from fhir_facade.audit_recorder import FhirAuditMiddleware, RequestJobWriteQueue, RequestRunObserver
+    from fhir_facade.audit_routes import audit_fhir_router
     from fhir_facade.bot_errors import BOT_ERROR_HTTP
     from fhir_facade.caller import Caller, current_caller
     from fhir_facade.direct_write_queue import DirectWriteQueue
@@ -39,6 +41,10 @@ if TYPE_CHECKING:
 
 _HOMES = {
     "create_app": "app",
+    "FhirAuditMiddleware": "audit_recorder",
+    "RequestJobWriteQueue": "audit_recorder",
+    "RequestRunObserver": "audit_recorder",
+    "audit_fhir_router": "audit_routes",
     "BOT_ERROR_HTTP": "bot_errors",
     "Caller": "caller",
     "current_caller": "caller",
@@ -75,6 +81,7 @@ __all__ = [
     "Caller",
     "ClientRegistration",
     "DirectWriteQueue",
+    "FhirAuditMiddleware",
     "FhirError",
     "FhirSettings",
     "Interaction",
@@ -85,6 +92,8 @@ __all__ = [
     "Provider",
     "ProviderPage",
     "ProviderSearch",
+    "RequestJobWriteQueue",
+    "RequestRunObserver",
     "ResourceCapability",
     "SearchParamSupport",
     "SourceCapabilities",
@@ -95,6 +104,7 @@ __all__ = [
     "WriteRequest",
     "WriteState",
     "WriteStatus",
+    "audit_fhir_router",
     "create_app",
     "current_caller",
     "logical_id_for",
