@@ -31,7 +31,7 @@ from tests.scheduler.real_ehr import (
 pytestmark = pytest.mark.anyio
 
 WRITES = int(os.environ.get("RETROFHIR_PROOF_FAULT_WRITES", "6"))
-EXPIRY_INTERVAL_S = 3.0
+EXPIRY_INTERVAL_S = 8.0
 
 
 async def expire_sessions_while_running(server: LegacyWebServer, queue: WriteQueue) -> int:
@@ -46,7 +46,7 @@ async def expire_sessions_while_running(server: LegacyWebServer, queue: WriteQue
 async def test_faulty_ehr_writes_end_decided_and_replays_land_exactly_once(
     tmp_path: Path, legacy_web_clean: LegacyWebServer
 ) -> None:
-    env = worker_environment(tmp_path, legacy_web_clean, max_attempts=4)
+    env = worker_environment(tmp_path, legacy_web_clean, max_attempts=6)
     engine = create_engine(queue_url(tmp_path))
     await create_schema(engine)
     queue = WriteQueue(engine, SchedulerSettings())
