@@ -1,5 +1,5 @@
 # Two commands set everything up on a fresh Debian machine: `make demo` and `make test`.
-.PHONY: setup demo test lint typecheck pytest bench clean
+.PHONY: setup demo test lint typecheck pytest bench proof clean
 
 VENV := .venv/bin
 
@@ -27,6 +27,10 @@ test: setup
 
 bench: setup
 	$(VENV)/python -m bench
+
+# The scheduler's proofs at full size against the practice web EHR (about an hour on 2 cores).
+proof: setup
+	RETROFHIR_PROOF_WRITES=200 RETROFHIR_PROOF_FAULT_WRITES=40 $(VENV)/pytest -s tests/scheduler/test_real_ehr_crash.py tests/scheduler/test_real_ehr_faults.py
 
 clean:
 	rm -rf var .mypy_cache .pytest_cache .ruff_cache
