@@ -69,9 +69,9 @@ def test_an_auditor_filters_opens_a_run_steps_through_it_and_exports(
         expect(page.locator("#step-heading")).to_have_text("Step 2 of 3")
         expect(page.locator("#step-value")).to_have_text(HOSTILE_VALUE)
         assert page.evaluate("window.pwned") is None
-        page.wait_for_function("document.getElementById('current-screenshot').complete")
+        expect(page.locator("#current-screenshot")).to_have_js_property("complete", True)
         assert page.eval_on_selector("#current-screenshot", "image => image.naturalWidth") == 640
-        page.wait_for_function("document.getElementById('current-close-up').complete")
+        expect(page.locator("#current-close-up")).to_have_js_property("complete", True)
         assert page.eval_on_selector("#current-close-up", "image => image.naturalHeight") == 260
         expect(page.locator("#filmstrip img")).to_have_count(3)
         page.click("#next-step")
@@ -85,7 +85,7 @@ def test_an_auditor_filters_opens_a_run_steps_through_it_and_exports(
         download.value.save_as(saved)
         page.goto(saved.as_uri())
         page.click("#recheck")
-        page.wait_for_function("document.getElementById('recheck-result').className !== 'muted'")
+        expect(page.locator("#recheck-result")).not_to_have_class("muted")
         assert page.inner_text("#recheck-result").startswith("Verified: 12 records and 3 screenshots")
     finally:
         page.context.close()
