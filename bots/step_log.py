@@ -7,16 +7,18 @@ A screenshot is taken after every step that can change the screen (and after eve
 (`read`, `readtable`, `emit`) share the screenshot of the screen they read, and a `goto` is held back until the
 next screenshot (normally its `expect`'s) and carries that one, because nothing was done in between.
 
-A driver that can capture in the background (`BackgroundCapture`: the web driver) is asked to start the capture and
-the step's records wait for it, so the steps that only read the same screen run while Chromium draws and encodes it.
-Such a driver makes every action that can change the screen wait for the capture in flight, so the picture is always
-of the step's own screen. `flush` must be called when a run's steps are done: it reports whatever still waits.
+A driver that can capture in the background (`BackgroundCapture`: the web driver) is asked to capture and then
+report the step's records, so the steps that only read the same screen run while Chromium draws and encodes it.
+Such a driver makes every action that can change the screen wait until that is done, so the picture is always of
+the step's own screen and the observer hears of a step before the screen changes again. `flush` must be called
+when a run's steps are done: it reports whatever still waits.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Protocol, runtime_checkable
@@ -34,8 +36,8 @@ UNCHANGING_ACTIONS = frozenset({"read", "readtable", "emit"})
 class BackgroundCapture(Protocol):
     """A driver that can capture the screen while read-only work goes on, holding back changes until it is done."""
 
-    def start_screenshot(self) -> asyncio.Future[bytes]:
-        """Begin capturing the screen as it is now."""
+    def start_screenshot(self, then: Callable[[bytes | None], Awaitable[None]]) -> asyncio.Future[None]:
+        """Capture the screen as it is now, then hand the picture (None if it failed) to `then`."""
         ...
 
 
@@ -61,7 +63,7 @@ class StepLog:
     screenshots: bool = True
     _last_screenshot: bytes | None = None
     _held: list[StepRecord] = field(default_factory=list)
-    _capturing: asyncio.Future[bytes] | None = None
+    _capturing: asyncio.Future[None] | None = None
     next_index: int = 0
     observer_failures: int = 0
     drift: list[str] = field(default_factory=list)
@@ -82,7 +84,7 @@ class StepLog:
             await self._emit_all(records, self._last_screenshot)
         elif isinstance(self.driver, BackgroundCapture):
             self._held += records
-            self._capturing = self.driver.start_screenshot()
+            self._capturing = self.driver.start_screenshot(self._release_held)
         else:
             self._held += records
             await self._release_held(await self._capture())
@@ -95,13 +97,8 @@ class StepLog:
 
     async def _finish_capture(self) -> None:
         capturing, self._capturing = self._capturing, None
-        if capturing is None:
-            return
-        try:
-            screenshot: bytes | None = await capturing
-        except Exception:  # a screen that cannot be captured is recorded without a picture
-            screenshot = None
-        await self._release_held(screenshot)
+        if capturing is not None:
+            await capturing
 
     async def _release_held(self, screenshot: bytes | None) -> None:
         self._last_screenshot = screenshot

@@ -12,6 +12,7 @@ import asyncio
 import base64
 import re
 from collections import deque
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urljoin
 
@@ -98,7 +99,7 @@ class WebDriver:
         self._context: BrowserContext | None = None
         self._page: Page | None = None
         self._devtools: CDPSession | None = None
-        self._capturing: asyncio.Future[bytes] | None = None
+        self._capturing: asyncio.Future[None] | None = None
         self._dialog_answer: DialogAnswer | None = None
         self._http_status: int | None = None
         self.dialog_messages: deque[str] = deque(maxlen=20)
@@ -269,15 +270,25 @@ class WebDriver:
         handle: PlaywrightLocator = element.handle
         await handle.set_checked(checked)
 
-    def start_screenshot(self) -> asyncio.Future[bytes]:
-        """Begin capturing the screen as it is now; until it is done, every action that can change it waits."""
-        self._capturing = asyncio.ensure_future(self.screenshot())
+    def start_screenshot(self, then: Callable[[bytes | None], Awaitable[None]]) -> asyncio.Future[None]:
+        """Capture the screen as it is now and hand the picture (None if it failed) to `then`, in the background.
+
+        Until both are done, every action that can change the screen waits.
+        """
+        self._capturing = asyncio.ensure_future(self._capture_then(then))
         return self._capturing
+
+    async def _capture_then(self, then: Callable[[bytes | None], Awaitable[None]]) -> None:
+        try:
+            picture: bytes | None = await self.screenshot()
+        except Exception:  # a screen that cannot be captured is reported without a picture
+            picture = None
+        await then(picture)
 
     async def _capture_done(self) -> None:
         capturing, self._capturing = self._capturing, None
         if capturing is not None:
-            await asyncio.wait({capturing})  # whether it worked is for whoever started it; only its end matters here
+            await asyncio.wait({capturing})  # what it reports is the caller's business; only its end matters here
 
     async def screenshot(self) -> bytes:
         """The viewport as shown right now, as PNG, through Chromium's DevTools protocol in one round trip.

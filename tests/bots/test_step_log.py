@@ -106,12 +106,18 @@ async def test_a_screen_change_waits_for_the_capture_of_the_screen_before(driver
     await log.record("fill", started, [StepDetail(screen="red", field_name="cover", value="x")])
     navigation_saw_capture_done: list[bool] = []
     await log.flush()
-    capturing = driver.start_screenshot()
+    pictures: list[bytes | None] = []
+
+    async def keep(picture: bytes | None) -> None:
+        pictures.append(picture)
+
+    capturing = driver.start_screenshot(keep)
     driver.page.on("request", lambda request: navigation_saw_capture_done.append(capturing.done()))
     await driver.goto("/frame.html")
     assert navigation_saw_capture_done
     assert all(navigation_saw_capture_done)
-    assert _colour(await capturing) == BLUE
+    assert len(pictures) == 1
+    assert _colour(pictures[0]) == BLUE
     assert [step.action for step in recorder.steps] == ["expect", "fill"]
     assert _colour(recorder.steps[0].screenshot_png) == RED
     assert _colour(recorder.steps[1].screenshot_png) == BLUE
