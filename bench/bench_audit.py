@@ -24,7 +24,7 @@ from bots.engine import SourceRuntime
 from bots.observer import RunInfo, RunResult, StepRecord
 
 TARGET_SHARE = 0.10
-REPEATS = 30
+REPEATS = 40
 
 
 def _ms(samples: list[float]) -> str:
