@@ -90,7 +90,7 @@ async def drain(
     return wall, per_write, runtime
 
 
-async def run(writes: int = 12, overhead_writes: int = 6) -> list[BenchResult]:
+async def run(writes: int = 8, overhead_writes: int = 4) -> list[BenchResult]:
     numbers = count()
     async with legacy_web_target() as target:
         seats = max(1, target.screen_map.source.seat_limit - 1)

@@ -28,9 +28,8 @@ from tests.scheduler.real_ehr import (
     worker_group,
 )
 
-pytestmark = pytest.mark.anyio
-
-WRITES = int(os.environ.get("RETROFHIR_PROOF_FAULT_WRITES", "6"))
+WRITES = int(os.environ.get("RETROFHIR_PROOF_FAULT_WRITES", "4"))
+pytestmark = [pytest.mark.anyio, pytest.mark.timeout(240 + 45 * WRITES)]
 EXPIRY_INTERVAL_S = 8.0
 
 
