@@ -29,7 +29,7 @@ from tests.scheduler.real_ehr import (
 )
 
 WRITES = int(os.environ.get("RETROFHIR_PROOF_FAULT_WRITES", "4"))
-pytestmark = [pytest.mark.anyio, pytest.mark.timeout(240 + 45 * WRITES)]
+pytestmark = [pytest.mark.anyio, pytest.mark.timeout(300 + 60 * WRITES)]
 EXPIRY_INTERVAL_S = 8.0
 
 
@@ -61,7 +61,7 @@ async def test_faulty_ehr_writes_end_decided_and_replays_land_exactly_once(
 
             async with anyio.create_task_group() as tasks:
                 tasks.start_soon(expire)
-                await wait_until_finished(queue, timeout=120 + 20 * WRITES)
+                await wait_until_finished(queue, timeout=120 + 40 * WRITES)
 
             needing_review = []
             for write_id in numbers:
