@@ -13,10 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import signal
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -33,6 +30,7 @@ from fhir_facade.provider import JsonObject, ProvidedResource, ProviderPage, Pro
 from fhir_facade.providers import BotProvider, MemoryProvider, practice_resources
 from fhir_facade.settings import AuthSettings, ClientRegistration, FhirSettings, StoreSettings
 from retrofhir.config import PROJECT_ROOT, FacadeSettings, Settings
+from retrofhir.serve import QuietExitServer
 
 SOURCE = "legacy-web"
 CLIENT_ID = "bench"
@@ -139,19 +137,6 @@ def main() -> None:
         app, runtime = live_app(settings, arguments.legacy_url)
     config = uvicorn.Config(app, host="127.0.0.1", port=arguments.port, log_level="warning", lifespan="on")
     asyncio.run(serve(QuietExitServer(config), runtime))
-
-
-class QuietExitServer(uvicorn.Server):
-    """Uvicorn that stops on SIGINT/SIGTERM without re-raising them, so the bot runtime still closes after it."""
-
-    @contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        originals = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
-        try:
-            yield
-        finally:
-            for sig, handler in originals.items():
-                signal.signal(sig, handler)
 
 
 async def serve(server: uvicorn.Server, runtime: SourceRuntime | None) -> None:

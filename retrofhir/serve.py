@@ -22,7 +22,7 @@ from retrofhir.wiring.system import RetroFhirSystem
 logger = logging.getLogger(__name__)
 
 
-class _Server(uvicorn.Server):
+class QuietExitServer(uvicorn.Server):
     """Uvicorn that stops on SIGINT/SIGTERM without re-raising them, so the system behind it shuts down in order."""
 
     @contextmanager
@@ -47,7 +47,7 @@ async def serve(settings: Settings, run_workers: bool = True, log_level: str = "
             lifespan="on",
             access_log=False,
         )
-        server = _Server(config)
+        server = QuietExitServer(config)
         names = ", ".join(spec.fhir_name for spec in system.sources) or "none"
         logger.info("serving %s on %s (sources: %s)", "API and workers" if run_workers else "API", config.port, names)
         await server.serve()
