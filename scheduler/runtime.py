@@ -22,7 +22,7 @@ from types import TracebackType
 from typing import Any, Self
 
 import anyio
-from apscheduler import AsyncScheduler, ConflictPolicy, SchedulerRole, current_async_scheduler
+from apscheduler import AsyncScheduler, ConflictPolicy, SchedulerRole, TaskDefaults, current_async_scheduler
 from apscheduler.datastores.sqlalchemy import SQLAlchemyDataStore
 from apscheduler.eventbrokers.local import LocalEventBroker
 from apscheduler.eventbrokers.psycopg import PsycopgEventBroker
@@ -166,6 +166,10 @@ class SchedulerRuntime:
             role=SchedulerRole.both if self.run_workers else SchedulerRole.scheduler,
             max_concurrent_jobs=self.settings.max_concurrent_jobs,
             lease_duration=timedelta(seconds=self.settings.apscheduler_lease_seconds),
+            # Every add_job/add_schedule re-applies the task defaults over configure_task's settings, so the
+            # default itself must be "no limit": a limit of 1 meets the running-job count a SIGKILLed scheduler
+            # leaves behind in the data store, and then no write job is ever acquired again.
+            task_defaults=TaskDefaults(max_running_jobs=None),
             logger=logging.getLogger("apscheduler"),
         )
         _runtimes[self.identity] = self

@@ -6,6 +6,7 @@ ever read back (found: succeeded; anything else: `unknown` for a person), never 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import random
@@ -114,6 +115,10 @@ class WriteWorker:
                 scope.cancel()
                 return
 
+    def _policy_for(self, claim: Claim) -> RetryPolicy:
+        """This worker's policy with the write's own attempt budget, fixed when the write was accepted."""
+        return dataclasses.replace(self.policy, max_attempts=claim.record.max_attempts)
+
     async def _run(self, claim: Claim) -> WriteStatus:
         executor = self.executors.get(claim.request.source)
         if executor is None:
@@ -146,7 +151,7 @@ class WriteWorker:
         return await self._succeed(claim, verified, "written and verified")
 
     async def _not_submitted(self, claim: Claim, error: Exception) -> WriteStatus:
-        decision = self.policy.decide(error, claim.attempt, self.rng)
+        decision = self._policy_for(claim).decide(error, claim.attempt, self.rng)
         kind, reason = type(error).__name__, describe_error(error)
         if decision.disposition == Disposition.RETRY:
             next_at = self.claims.clock() + timedelta(seconds=decision.delay_seconds)
@@ -180,7 +185,7 @@ class WriteWorker:
         except LeaseLost:
             raise
         except Exception as error:
-            retry = self.policy.decide(error, claim.attempt).disposition == Disposition.RETRY
+            retry = self._policy_for(claim).decide(error, claim.attempt).disposition == Disposition.RETRY
             if isinstance(error, WriteOutcomeUnknown) or not retry:
                 return await self._unknown(claim, type(error).__name__, f"read-back undecided: {describe_error(error)}")
             delay = self.policy.backoff(claim.attempt, self.rng)

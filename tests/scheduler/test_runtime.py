@@ -146,6 +146,33 @@ async def test_a_duplicate_submission_through_the_runtime_gets_the_first_outcome
     assert again.legacy_key == done.legacy_key
 
 
+async def test_writes_drain_after_a_killed_scheduler_left_a_write_job_counted_as_running(
+    tmp_path: Path, receiver: WebhookReceiver
+) -> None:
+    """The state a SIGKILLed worker can leave in APScheduler's data store (the 100-write crash proof's stall).
+
+    A dead scheduler's job can be re-acquired once its lease expires without the dead one being released, so the
+    task's running-job count stays one too high for good; with a limit on the task no write job ran again.
+    """
+    target = tmp_path / "legacy.sqlite"
+    create_target(target)
+    components = WorkerComponents(executors={"legacy-test": TableExecutor(target)})
+    async with SchedulerRuntime(settings_for(receiver), tmp_path, components) as runtime:
+        first, _ = await runtime.submit(submission("obs-0"))
+        await wait_until_finished(runtime.queue, timeout=30)
+    with sqlite3.connect(tmp_path / "scheduler" / "jobs.sqlite") as jobs:
+        leaked = jobs.execute(
+            "UPDATE tasks SET running_jobs = running_jobs + 1 WHERE id = 'scheduler.runtime:process_write_job'"
+        )
+        assert leaked.rowcount == 1
+
+    async with SchedulerRuntime(settings_for(receiver), tmp_path, components) as runtime:
+        ids = [(await runtime.submit(submission(f"obs-{n}", patient=f"patient-{n}")))[0].id for n in range(1, 4)]
+        await wait_until_finished(runtime.queue, timeout=30)
+        statuses = [(await runtime.queue.get(write_id)).status for write_id in [first.id, *ids]]
+    assert statuses == [WriteStatus.SUCCEEDED] * 4
+
+
 async def test_periodic_sync_health_checks_and_retention_run_on_schedule(
     tmp_path: Path, receiver: WebhookReceiver
 ) -> None:

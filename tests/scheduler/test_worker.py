@@ -143,6 +143,32 @@ async def test_transient_failures_dead_letter_after_max_attempts(bench: QueueBen
     assert record.needs_review
 
 
+async def test_a_write_dead_letters_at_its_own_attempt_budget_not_the_workers(bench: QueueBench) -> None:
+    """The faults proof's "workers were lost during every attempt": accepted with 3 attempts, run with 10."""
+    write_id = await bench.submit("obs-1")
+    for _ in range(3):
+        bench.faults.add("obs-1", "find", LegacyServerError("HTTP 500"))
+    worker = WriteWorker(
+        bench.queue,
+        bench.claims,
+        {"legacy-test": bench.executor},
+        RetryPolicy(max_attempts=10, base_delay_seconds=0.01, max_delay_seconds=0.01),
+        timedelta(seconds=bench.settings.lease_seconds),
+        "worker-a",
+        LoggedAlerts(),
+    )
+    statuses = []
+    for _ in range(3):
+        bench.clock.advance(1000)
+        statuses.append(await worker.process(write_id))
+
+    assert statuses == [WriteStatus.QUEUED, WriteStatus.QUEUED, WriteStatus.FAILED]
+    record = await bench.queue.get(write_id)
+    assert record.attempts == record.max_attempts == 3
+    assert record.reason is not None
+    assert record.reason.startswith("attempts used up")
+
+
 async def test_outcome_unknown_goes_to_review_and_is_never_retried(bench: QueueBench) -> None:
     write_id = await bench.submit("obs-1")
     bench.faults.add("obs-1", "submitted", WriteOutcomeUnknown("bot died before read-back"))
