@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import anyio
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from bots.errors import LegacyValidationError, WriteOutcomeUnknown
 from retrofhir.cli import main
@@ -24,8 +27,22 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+T = TypeVar("T")
+
+
+def in_own_thread(function: Callable[..., T], *args: object) -> T:
+    """Call `function` on a thread of its own: the CLI runs its own event loop, and a session-scoped async
+    fixture of another package may keep one marked as running on the main thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args).result()
+
+
+def invoke(*args: str) -> Result:
+    return in_own_thread(CliRunner().invoke, main, list(args))
+
+
 def run(*args: str) -> str:
-    result = CliRunner().invoke(main, list(args))
+    result = invoke(*args)
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -55,7 +72,7 @@ async def _records(data_dir: Path, *write_ids: str) -> list[WriteRecord]:
 
 def test_list_show_replay_and_resolve(data_dir: Path) -> None:
     (data_dir / "scheduler").mkdir()
-    failed, unknown = anyio.run(_failed_and_unknown, data_dir)
+    failed, unknown = in_own_thread(anyio.run, _failed_and_unknown, data_dir)
 
     listing = run("queue", "list", "--review")
     assert failed in listing
@@ -69,7 +86,7 @@ def test_list_show_replay_and_resolve(data_dir: Path) -> None:
     run("queue", "replay", failed, "--by", "operator")
     run("queue", "resolve", unknown, "--outcome", "failed", "--note", "not in the chart", "--by", "reviewer")
 
-    replayed, resolved = anyio.run(_records, data_dir, failed, unknown)
+    replayed, resolved = in_own_thread(anyio.run, _records, data_dir, failed, unknown)
     assert replayed.status == "queued"
     assert resolved.status == "failed"
     assert resolved.resolution == "not in the chart"
@@ -78,12 +95,12 @@ def test_list_show_replay_and_resolve(data_dir: Path) -> None:
 
 
 def test_replaying_an_unknown_id_is_an_error(data_dir: Path) -> None:
-    result = CliRunner().invoke(main, ["queue", "replay", "no-such-write"])
+    result = invoke("queue", "replay", "no-such-write")
     assert result.exit_code == 1
     assert "no write with id" in result.output
 
 
 def test_a_worker_without_executors_refuses_to_start(data_dir: Path) -> None:
-    result = CliRunner().invoke(main, ["worker"])
+    result = invoke("worker")
     assert result.exit_code == 1
     assert "components_factory is not set" in result.output
