@@ -298,13 +298,17 @@ class WebDriver:
         adds evidence. The capture draws a fresh frame, so it shows every change the step made.
         """
         page = self.page
-        if self._devtools is None:
-            self._devtools = await page.context.new_cdp_session(page)
-        try:
-            captured = await asyncio.wait_for(
-                self._devtools.send("Page.captureScreenshot", CAPTURE_VIEWPORT), self._timeouts.element_seconds
-            )
-        except (PlaywrightError, TimeoutError):
-            self._devtools = None  # a detached or stuck session is replaced on the next capture
-            raise
-        return base64.b64decode(captured["data"])
+        for attempt in (1, 2):
+            if self._devtools is None:
+                self._devtools = await page.context.new_cdp_session(page)
+            try:
+                captured = await asyncio.wait_for(
+                    self._devtools.send("Page.captureScreenshot", CAPTURE_VIEWPORT), self._timeouts.element_seconds
+                )
+            except (PlaywrightError, TimeoutError):
+                self._devtools = None  # a detached or stuck session is replaced, and the capture tried once more
+                if attempt == 2:
+                    raise
+                continue
+            return base64.b64decode(captured["data"])
+        raise AssertionError("unreachable")
