@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import logging
 import re
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -60,6 +61,7 @@ NET_ERROR = re.compile(r"net::ERR_[A-Z_]+")
 PAGE_STATE = "() => [document.title, document.readyState]"
 VISIBLE_TEXT = "text => !!document.body && document.body.innerText.includes(text)"
 # The viewport as the compositor draws it now, PNG with zlib's fast setting (lossless; larger files, less CPU).
+logger = logging.getLogger(__name__)
 CAPTURE_VIEWPORT = {"format": "png", "optimizeForSpeed": True, "fromSurface": True, "captureBeyondViewport": False}
 
 Scope = Page | Frame | PlaywrightLocator
@@ -305,10 +307,10 @@ class WebDriver:
                 captured = await asyncio.wait_for(
                     self._devtools.send("Page.captureScreenshot", CAPTURE_VIEWPORT), self._timeouts.element_seconds
                 )
-            except (PlaywrightError, TimeoutError):
+            except (PlaywrightError, TimeoutError) as error:
                 self._devtools = None  # a detached or stuck session is replaced, and the capture tried once more
-                if attempt == 2:
-                    raise
+                logger.warning("DevTools screen capture failed (%s), attempt %d", type(error).__name__, attempt)
                 continue
             return base64.b64decode(captured["data"])
-        raise AssertionError("unreachable")
+        # Evidence is not optional: when DevTools capture keeps failing, Playwright's own (slower) screenshot.
+        return await page.screenshot(type="png", timeout=self._timeouts.element_seconds * 1000)

@@ -57,6 +57,8 @@ async def test_read_reports_every_step_with_screenshots(make_runtime: RuntimeFac
     assert patient["name"] == [{"use": "official", "family": "Smith", "given": ["John", "R"]}]
     reads = [step for step in recorder.steps if step.action == "read"]
     assert {step.field_name for step in reads} >= {"mrn", "last_name", "dob", "zip"}
+    without = [(step.index, step.action, step.screen) for step in recorder.steps if not step.screenshot_png]
+    assert without == []
     assert all(step.screenshot_png and step.screenshot_png.startswith(b"\x89PNG") for step in recorder.steps)
     chart = next(step for step in recorder.steps if step.action == "expect" and step.screen == "demographics")
     assert all(step.screenshot_png is chart.screenshot_png for step in reads)
