@@ -10,8 +10,8 @@ import argparse
 import asyncio
 import importlib
 import json
+import os
 import platform
-import subprocess
 import sys
 import traceback
 from datetime import UTC, datetime
@@ -32,7 +32,7 @@ def _modules(selected: list[str]) -> list[str]:
 
 
 def _machine() -> str:
-    cpus = subprocess.run(["nproc"], capture_output=True, text=True, check=False).stdout.strip()
+    cpus = os.cpu_count() or 1  # not `nproc`: it reports OMP_NUM_THREADS, which the OCR benchmarks set to 1
     return f"{platform.system()} {platform.machine()}, {cpus} cores, Python {platform.python_version()}"
 
 
