@@ -12,7 +12,7 @@ from bots.drivers.base import Driver
 from bots.errors import BotError, ConfigurationError, ElementNotFound, InputRejected, RecordNotFound
 from bots.flow_context import Emitted, FlowContext, Record, TableSource
 from bots.literal_text import check_literal
-from bots.locators import Element, Located, locate
+from bots.locators import Element, FieldQuery, Located, locate, locate_fields
 from bots.map_models import (
     ClickStep,
     EmitStep,
@@ -30,7 +30,7 @@ from bots.map_models import (
 from bots.recognition import wait_for_screen
 from bots.screen_map import ScreenMap
 from bots.step_log import StepDetail, StepLog
-from bots.table_reader import read_found, read_rows, wait_for_change
+from bots.table_reader import read_located, read_rows, wait_for_change
 from bots.templates import MissingValue, render
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "x", "on"})
@@ -151,20 +151,21 @@ class FlowRunner:
         return details
 
     async def _read(self, step: ReadStep) -> list[StepDetail]:
+        """Every field of the step located (in one driver call when the driver can batch) and read, in order."""
         screen = self.screen
         names = list(screen.fields) if step.read == "all" else step.read
+        fields = [screen.fields[name] for name in names]
+        queries = [FieldQuery(name, field.locators, field.read) for name, field in zip(names, fields, strict=True)]
+        found = await locate_fields(self.driver, queries, screen=self.context.screen)
         record: Record = {}
         details = []
-        for name in names:
-            field = screen.fields[name]
-            try:
-                located = await self._locate(name)
-            except ElementNotFound:
-                if not field.optional:
-                    raise
+        for name, field, located in zip(names, fields, found, strict=True):
+            if not isinstance(located, Located):
+                if not isinstance(located, ElementNotFound) or not field.optional:
+                    raise located
                 record[name] = ""
                 continue
-            text = await read_found(self.driver, located.element, field.read)
+            text = await read_located(self.driver, located, field.read)
             record[name] = text.text.strip()
             details.append(StepDetail(self.context.screen, name, located, record[name], field.secret, text.confidence))
         self.context.records[step.into] = record

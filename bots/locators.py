@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -203,15 +203,42 @@ class Element:
 
 @dataclass(frozen=True)
 class Located:
-    """The element a ranked locator list resolved to; rank 0 is the first choice, anything else is drift."""
+    """The element a ranked locator list resolved to; rank 0 is the first choice, anything else is drift.
+
+    `reading` is the element's text read as the field asks, when the driver could read it while locating.
+    """
 
     element: Element
     rank: int
     locator: Locator
+    reading: str | None = None
 
     @property
     def drifted(self) -> bool:
         return self.rank > 0
+
+
+@dataclass(frozen=True)
+class FieldQuery:
+    """One field of a batch: its name, its ranked locators and how its value is read (a field's `read`)."""
+
+    name: str
+    locators: Sequence[Locator]
+    how: str = "auto"
+
+
+@dataclass(frozen=True)
+class PageMatch:
+    """What one locator matched inside a batch; for exactly one element, the element and its reading."""
+
+    count: int
+    element: Element | None = None
+    reading: str | None = None
+
+
+# Per locator of a query, in rank order: its match, or None when the driver left it to be found on its own.
+BatchAnswer = list[PageMatch | None]
+LocateFailure = ElementNotFound | AmbiguousElement
 
 
 class ElementFinder(Protocol):
@@ -220,8 +247,57 @@ class ElementFinder(Protocol):
     async def find_all(self, locator: Locator, within: Element | None = None) -> list[Element]: ...
 
 
+@runtime_checkable
+class BatchFinder(Protocol):
+    """A driver that can match the locators of many fields (or of a table's rows and columns) in one call."""
+
+    async def find_batch(self, queries: Sequence[FieldQuery]) -> list[BatchAnswer]:
+        """Per query, per locator: its match, or None for a locator to be found with `find_all`."""
+        ...
+
+    async def find_table_batch(
+        self, rows: Sequence[Locator], columns: Sequence[FieldQuery]
+    ) -> list[tuple[Element, list[BatchAnswer]]] | None:
+        """The rows of the first row locator matching any, each with its columns' answers; None: not batchable."""
+        ...
+
+
 def describe_all(locators: Sequence[Locator]) -> str:
     return "; ".join(f"#{rank} {locator.describe()}" for rank, locator in enumerate(locators))
+
+
+async def resolve(
+    finder: ElementFinder,
+    locators: Sequence[Locator],
+    answers: Sequence[PageMatch | None],
+    *,
+    screen: str | None = None,
+    field: str | None = None,
+    within: Element | None = None,
+) -> Located | LocateFailure:
+    """Rank the answers (finding the unanswered locators one by one, only when reached): first unique match wins.
+
+    Returns, never raises, the ElementNotFound or AmbiguousElement that `locate` would raise.
+    """
+    ambiguous: list[str] = []
+    for rank, locator in enumerate(locators):
+        match = answers[rank] if rank < len(answers) else None
+        if match is None:
+            found = await finder.find_all(locator, within)
+            match = PageMatch(len(found), found[0] if len(found) == 1 else None)
+        if match.count == 1 and match.element is not None:
+            return Located(element=match.element, rank=rank, locator=locator, reading=match.reading)
+        if match.count > 1:
+            ambiguous.append(f"#{rank} matched {match.count}")
+    tried = describe_all(locators)
+    what = f"field {field!r}" if field else "element"
+    if ambiguous:
+        return AmbiguousElement(
+            f"{what} is ambiguous: {', '.join(ambiguous)}; no locator matched exactly once",
+            screen=screen,
+            locator=tried,
+        )
+    return ElementNotFound(f"{what} not found by any locator", screen=screen, locator=tried)
 
 
 async def locate(
@@ -236,19 +312,20 @@ async def locate(
 
     Raises ElementNotFound when nothing matched, AmbiguousElement when the only matches were multiple.
     """
-    ambiguous: list[str] = []
-    for rank, locator in enumerate(locators):
-        found = await finder.find_all(locator, within)
-        if len(found) == 1:
-            return Located(element=found[0], rank=rank, locator=locator)
-        if len(found) > 1:
-            ambiguous.append(f"#{rank} matched {len(found)}")
-    tried = describe_all(locators)
-    what = f"field {field!r}" if field else "element"
-    if ambiguous:
-        raise AmbiguousElement(
-            f"{what} is ambiguous: {', '.join(ambiguous)}; no locator matched exactly once",
-            screen=screen,
-            locator=tried,
-        )
-    raise ElementNotFound(f"{what} not found by any locator", screen=screen, locator=tried)
+    result = await resolve(finder, locators, [], screen=screen, field=field, within=within)
+    if isinstance(result, Located):
+        return result
+    raise result
+
+
+async def locate_fields(
+    finder: ElementFinder, queries: Sequence[FieldQuery], *, screen: str | None = None
+) -> list[Located | LocateFailure]:
+    """Every query located as `locate` would, in one driver call when the driver can batch; failures returned."""
+    answers: list[BatchAnswer] = [[] for _ in queries]
+    if isinstance(finder, BatchFinder):
+        answers = await finder.find_batch(queries)
+    return [
+        await resolve(finder, query.locators, answer, screen=screen, field=query.name)
+        for query, answer in zip(queries, answers, strict=True)
+    ]

@@ -1,7 +1,9 @@
 """Recognising screens: all of a screen's signals must hold; error screens end the flow with their typed error.
 
-`wait_for_screen` polls until one of the expected screens shows, an error screen (login, 500, not found, the
-legacy validation banner, seats full) shows, or the timeout passes. It never waits longer than asked.
+Each poll is one look at the screen (`look`): a driver that can probe checks every candidate screen's texts and
+elements together with the signals in one call. `wait_for_screen` polls until one of the expected screens shows,
+an error screen (login, 500, not found, the legacy validation banner, seats full) shows, or the timeout passes.
+It never waits longer than asked.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import asyncio
 import re
 import time
 
-from bots.drivers.base import Driver, ScreenSignals
+from bots.drivers.base import Driver, ScreenProbe, ScreenProber, ScreenSignals
 from bots.errors import (
     BotError,
     LegacyServerError,
@@ -22,23 +24,65 @@ from bots.errors import (
     SessionExpired,
     StepTimeout,
 )
+from bots.locators import Locator
 from bots.map_models import Screen, ScreenKind
 from bots.screen_map import ScreenMap
 
 POLL_SECONDS = 0.05
 
 
-async def screen_matches(driver: Driver, screen: Screen, signals: ScreenSignals) -> bool:
+class Evidence:
+    """What one look at the screen established (a probe), asking the driver only about what it did not cover."""
+
+    def __init__(self, driver: Driver, probe: ScreenProbe) -> None:
+        self.driver = driver
+        self.signals = probe.signals
+        self._probe = probe
+
+    async def has_text(self, text: str) -> bool:
+        shown = self._probe.texts.get(text)
+        return await self.driver.has_text(text) if shown is None else shown
+
+    async def has_element(self, locator: Locator) -> bool:
+        count = self._probe.counts.get(locator)
+        return bool(await self.driver.find_all(locator)) if count is None else count > 0
+
+
+def _url_allows(screen: Screen, url: str | None) -> bool:
+    pattern = screen.recognize.url
+    return pattern is None or (url is not None and re.search(pattern, url) is not None)
+
+
+async def look(driver: Driver, screens: list[Screen]) -> Evidence:
+    """The screen's signals, with these screens' texts and elements checked in the same look when the driver can.
+
+    Only screens whose URL pattern allows the address shown now are probed (a driver knows its address without
+    asking the UI); anything not probed is asked about on its own when a screen needs it.
+    """
+    if not isinstance(driver, ScreenProber):
+        return Evidence(driver, ScreenProbe(await driver.signals()))
+    url = driver.current_url()
+    texts: dict[str, None] = {}
+    locators: dict[Locator, None] = {}
+    for screen in screens:
+        if _url_allows(screen, url):
+            texts.update(dict.fromkeys(screen.recognize.text))
+            locators.update(dict.fromkeys(screen.recognize.elements))
+    return Evidence(driver, await driver.probe(list(texts), list(locators)))
+
+
+async def screen_matches(driver: Driver | Evidence, screen: Screen, signals: ScreenSignals) -> bool:
+    evidence = driver if isinstance(driver, Evidence) else Evidence(driver, ScreenProbe(signals))
     recognize = screen.recognize
-    if recognize.url is not None and (signals.url is None or not re.search(recognize.url, signals.url)):
+    if not _url_allows(screen, signals.url):
         return False
     if recognize.title is not None and (signals.title is None or not re.search(recognize.title, signals.title)):
         return False
     for text in recognize.text:
-        if not await driver.has_text(text):
+        if not await evidence.has_text(text):
             return False
     for locator in recognize.elements:
-        if not await driver.find_all(locator):
+        if not await evidence.has_element(locator):
             return False
     return True
 
@@ -70,15 +114,17 @@ async def wait_for_screen(
     deadline = time.monotonic() + timeout_seconds
     watch = [name for name, screen in screen_map.screens.items() if screen.kind != ScreenKind.PAGE]
     watch = [name for name in watch if name not in expected]
+    candidates = [screen_map.screens[name] for name in [*expected, *watch]]
     while True:
-        signals = await driver.signals()
+        evidence = await look(driver, candidates)
+        signals = evidence.signals
         if not signals.loading:
             for name in expected:
-                if await screen_matches(driver, screen_map.screens[name], signals):
+                if await screen_matches(evidence, screen_map.screens[name], signals):
                     return name
             for name in watch:
                 screen = screen_map.screens[name]
-                if await screen_matches(driver, screen, signals):
+                if await screen_matches(evidence, screen, signals):
                     raise error_for(screen.kind, name, expected, logging_in)
         if time.monotonic() >= deadline:
             raise _timed_out(signals, expected, timeout_seconds)

@@ -8,7 +8,7 @@ import time
 from bots.drivers.base import Driver, FieldText, ScreenSignals
 from bots.errors import ElementNotFound, StepTimeout
 from bots.flow_context import Record
-from bots.locators import Element, locate
+from bots.locators import BatchFinder, Element, FieldQuery, Located, resolve
 from bots.map_models import Table
 from bots.step_log import StepDetail
 
@@ -27,25 +27,36 @@ async def find_rows(driver: Driver, table: Table) -> list[Element]:
 async def read_rows(
     driver: Driver, table: Table, screen: str | None, columns: list[str] | None = None
 ) -> tuple[list[Record], list[StepDetail]]:
-    """Every row's columns (all, or those named), as text."""
+    """Every row's columns (all, or those named), as text; rows and columns in one call when the driver can."""
+    wanted = {name: table.columns[name] for name in columns} if columns is not None else table.columns
+    queries = [FieldQuery(name, column.locators, column.read) for name, column in wanted.items()]
+    batch = await driver.find_table_batch(table.rows, queries) if isinstance(driver, BatchFinder) else None
+    if batch is None:
+        batch = [(row, [[] for _ in queries]) for row in await find_rows(driver, table)]
     rows: list[Record] = []
     details: list[StepDetail] = []
-    wanted = {name: table.columns[name] for name in columns} if columns is not None else table.columns
-    for row in await find_rows(driver, table):
+    for row, answers in batch:
         record: Record = {}
-        for name, column in wanted.items():
-            try:
-                located = await locate(driver, column.locators, screen=screen, field=name, within=row)
-            except ElementNotFound:
-                if not column.optional:
-                    raise
-                record[name] = ""
+        for query, answer in zip(queries, answers, strict=True):
+            column = wanted[query.name]
+            located = await resolve(driver, query.locators, answer, screen=screen, field=query.name, within=row)
+            if not isinstance(located, Located):
+                if not isinstance(located, ElementNotFound) or not column.optional:
+                    raise located
+                record[query.name] = ""
                 continue
-            text = await read_found(driver, located.element, column.read)
-            record[name] = text.text.strip()
-            details.append(StepDetail(screen, name, located, record[name], column.secret, text.confidence))
+            text = await read_located(driver, located, column.read)
+            record[query.name] = text.text.strip()
+            details.append(StepDetail(screen, query.name, located, record[query.name], column.secret, text.confidence))
         rows.append(record)
     return rows, details
+
+
+async def read_located(driver: Driver, located: Located, how: str) -> FieldText:
+    """The text of an element just located: what the driver read while locating it, when it could."""
+    if located.reading is not None:
+        return FieldText(located.reading)
+    return await read_found(driver, located.element, how)
 
 
 async def read_found(driver: Driver, element: Element, how: str) -> FieldText:

@@ -18,6 +18,10 @@ screenshot and can only move the mouse and press keys:
 - `select_option(element, label)` and `set_checked(element, checked)`: choose in a list, tick a box.
 - `screenshot()`: PNG bytes of what the user would see, for the audit trail.
 
+Optional capabilities (checked with isinstance; the engine falls back to the calls above without them):
+`ScreenProber` takes signals and checks recognition texts and elements in one look; `bots.locators.BatchFinder`
+matches the locators of many fields, or of a table's rows and columns, in one call.
+
 Sessions: `start(state)` opens one session (a browser context, an application window) optionally restoring saved
 login state; `saved_state()` returns state worth reusing (web: cookies) or None; `stop()` closes it and never
 raises. All waits inside a driver are bounded by the timeouts it was built with.
@@ -25,7 +29,8 @@ raises. All waits inside a driver are bounded by the timeouts it was built with.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from bots.locators import Element, Locator
@@ -49,6 +54,29 @@ class FieldText:
 
     text: str
     confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class ScreenProbe:
+    """Signals plus what a driver checked in the same look: texts shown and locators' match counts.
+
+    A text or locator missing from these maps was not checked; the caller asks the driver about it on its own.
+    """
+
+    signals: ScreenSignals
+    texts: Mapping[str, bool] = field(default_factory=dict)
+    counts: Mapping[Locator, int] = field(default_factory=dict)
+
+
+@runtime_checkable
+class ScreenProber(Protocol):
+    """A driver that can take a screen's signals and check many recognition texts and elements in one look."""
+
+    def current_url(self) -> str | None:
+        """The address shown now, known without asking the UI (None when the driver has no addresses)."""
+        ...
+
+    async def probe(self, texts: Sequence[str], locators: Sequence[Locator]) -> ScreenProbe: ...
 
 
 @runtime_checkable

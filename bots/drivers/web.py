@@ -13,7 +13,7 @@ import base64
 import logging
 import re
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 from urllib.parse import urljoin
 
@@ -22,18 +22,22 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator as PlaywrightLocator
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from bots.drivers.base import DialogAnswer, FieldText, ScreenSignals
+from bots.drivers.base import DialogAnswer, FieldText, ScreenProbe, ScreenSignals
 from bots.drivers.browser import BrowserHost, LaunchOptions
+from bots.drivers.page_queries import MATCH_ALL, MATCH_ROWS, PROBE, READ_ELEMENT, page_spec
 from bots.errors import ConfigurationError, LegacyUnreachable, StepTimeout
 from bots.literal_text import check_literal
 from bots.locators import (
+    BatchAnswer,
     CellLocator,
     CssLocator,
     DataTestIdLocator,
     Element,
+    FieldQuery,
     FrameRef,
     LabelLocator,
     Locator,
+    PageMatch,
     PlaceholderLocator,
     RoleLocator,
     TextLocator,
@@ -42,16 +46,6 @@ from bots.locators import (
 )
 from bots.map_models import Timeouts
 from bots.observer import Box
-
-READ_ELEMENT = """el => {
-  if (el.tagName === 'INPUT') {
-    if (el.type === 'checkbox' || el.type === 'radio') return el.checked ? 'true' : 'false';
-    return el.value;
-  }
-  if (el.tagName === 'TEXTAREA') return el.value;
-  if (el.tagName === 'SELECT') { const o = el.options[el.selectedIndex]; return o ? o.text : ''; }
-  return el.innerText;
-}"""
 
 FOUND_ELEMENTS = f"""els => els.map(el => {{
   const r = el.getBoundingClientRect();
@@ -70,6 +64,16 @@ Scope = Page | Frame | PlaywrightLocator
 def _box(found: list[Any]) -> Box:
     x, y, width, height = (int(value) for value in found[:4])
     return Box(x, y, width, height)
+
+
+def _page_match(found: list[Any] | None, handle: PlaywrightLocator) -> PageMatch | None:
+    """A page-side answer ([count] or [1, box, auto reading, reading]) as a match whose element has this handle."""
+    if found is None:
+        return None
+    if found[0] != 1:
+        return PageMatch(int(found[0]))
+    reading = None if found[3] is None else str(found[3])
+    return PageMatch(1, Element(box=_box(found[1]), handle=handle, text=str(found[2])), reading)
 
 
 def _xpath_literal(text: str) -> str:
@@ -236,6 +240,103 @@ class WebDriver:
         if len(found) == 1:
             return [Element(box=_box(found[0]), handle=query, text=str(found[0][4]))]
         return [Element(box=_box(item), handle=query.nth(index), text=str(item[4])) for index, item in enumerate(found)]
+
+    def _spec(self, locator: Locator) -> list[Any] | None:
+        if not isinstance(locator, WebLocator):
+            return None
+        return page_spec(locator, cell_xpath(locator) if isinstance(locator, CellLocator) else None)
+
+    async def find_batch(self, queries: Sequence[FieldQuery]) -> list[BatchAnswer]:
+        """Every query's page-resolvable locators matched in one call per frame they live in (normally one)."""
+        answers: list[BatchAnswer] = [[None] * len(query.locators) for query in queries]
+        by_frame: dict[Frame, list[tuple[int, int, list[Any]]]] = {}
+        for number, query in enumerate(queries):
+            for rank, locator in enumerate(query.locators):
+                spec = self._spec(locator)
+                if spec is None or not isinstance(locator, WebLocator):
+                    continue
+                frame = self.page.main_frame if locator.frame is None else self._frame(locator.frame)
+                if frame is None:
+                    answers[number][rank] = PageMatch(0)  # as `find_all` finds nothing in a missing frame
+                    continue
+                by_frame.setdefault(frame, []).append((number, rank, spec))
+        for frame, items in by_frame.items():
+            try:
+                found = await frame.evaluate(MATCH_ALL, [[spec, queries[number].how] for number, _, spec in items])
+            except PlaywrightError:
+                continue  # the page changed under the call: each of these locators is then found on its own
+            for (number, rank, _), result in zip(items, found, strict=True):
+                locator = queries[number].locators[rank]
+                scope: Scope = self.page if frame is self.page.main_frame else frame
+                answers[number][rank] = _page_match(result, self._query(scope, locator))
+        return answers
+
+    async def find_table_batch(
+        self, rows: Sequence[Locator], columns: Sequence[FieldQuery]
+    ) -> list[tuple[Element, list[BatchAnswer]]] | None:
+        """A table's rows and every column inside each row in one call; None when a row locator needs Playwright."""
+        row_specs = [self._spec(locator) for locator in rows]
+        frames = {locator.frame for locator in rows if isinstance(locator, WebLocator)}
+        if not rows or any(spec is None for spec in row_specs) or len(frames) != 1:
+            return None
+        (ref,) = frames
+        frame = self.page.main_frame if ref is None else self._frame(ref)
+        if frame is None:
+            return None
+        items = [
+            None if spec is None else [spec, column.how]
+            for column in columns
+            for spec in (self._spec(locator) for locator in column.locators)
+        ]
+        try:
+            found = await frame.evaluate(MATCH_ROWS, [row_specs, items])
+        except PlaywrightError:
+            return None
+        if found is None or not found["rows"]:
+            return None if found is None else []
+        query = self._query(self.page if ref is None else frame, rows[found["rank"]])
+        count = len(found["rows"])
+        table: list[tuple[Element, list[BatchAnswer]]] = []
+        for index, (box, text, matches) in enumerate(found["rows"]):
+            handle = query if count == 1 else query.nth(index)
+            position = iter(matches)
+            answers = [
+                [_page_match(next(position), self._query(handle, locator)) for locator in column.locators]
+                for column in columns
+            ]
+            table.append((Element(box=_box(box), handle=handle, text=str(text)), answers))
+        return table
+
+    def current_url(self) -> str | None:
+        return self.page.url
+
+    async def probe(self, texts: Sequence[str], locators: Sequence[Locator]) -> ScreenProbe:
+        """The screen's signals, which texts the page shows and how many elements each locator matches: one call.
+
+        Texts are looked for in the top document; one it lacks counts as absent only when the page has no other
+        frame. Locators inside a frame, or that only Playwright resolves, are left out (found on their own).
+        """
+        page = self.page
+        specs = [
+            (locator, spec)
+            for locator in locators
+            if isinstance(locator, WebLocator) and locator.frame is None and (spec := self._spec(locator)) is not None
+        ]
+        try:
+            title, ready_state, shown, counts = await page.evaluate(PROBE, [list(texts), [spec for _, spec in specs]])
+        except PlaywrightError:
+            return ScreenProbe(ScreenSignals(url=page.url, title=None, loading=True, http_status=self._http_status))
+        signals = ScreenSignals(
+            url=page.url, title=title, loading=ready_state == "loading", http_status=self._http_status
+        )
+        only_frame = len(page.frames) == 1
+        seen = {
+            text: bool(shown_here) for text, shown_here in zip(texts, shown, strict=True) if shown_here or only_frame
+        }
+        matched: dict[Locator, int] = {
+            locator: int(count) for (locator, _), count in zip(specs, counts, strict=True) if count is not None
+        }
+        return ScreenProbe(signals, seen, matched)
 
     async def read(self, element: Element, how: str = "auto") -> FieldText:
         handle: PlaywrightLocator = element.handle
