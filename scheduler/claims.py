@@ -21,6 +21,7 @@ from sqlalchemy.sql import Select
 from scheduler.executor import WriteRequest
 from scheduler.queue import Clock, record_event, utc_now
 from scheduler.records import WriteRecord
+from scheduler.settings import SchedulerSettings
 from scheduler.tables import ACTIVE_STATUSES, IN_FLIGHT_STATUSES, WriteStatus, group_locks, writes
 
 
@@ -75,16 +76,25 @@ def _live_in_group(now: datetime) -> Select[Any]:
 
 
 class WriteClaims:
-    def __init__(self, engine: AsyncEngine, clock: Clock = utc_now) -> None:
+    """Dispatch and claim writes; with `settings`, this process's seat budgets govern, not the submitter's."""
+
+    def __init__(self, engine: AsyncEngine, clock: Clock = utc_now, settings: SchedulerSettings | None = None) -> None:
         self.engine = engine
         self.clock = clock
+        self.settings = settings
+
+    def _group_limit(self, source: str, accepted_limit: int) -> int:
+        """How many writes may run at once in a write's group: this process's budget for its source if configured."""
+        if self.settings is None:
+            return accepted_limit
+        return self.settings.concurrency_group(source)[1]
 
     async def take_dispatchable(self, limit: int, redispatch_after: timedelta) -> list[str]:
         """Ids of ready writes, marked dispatched, within each group's free slots and in per-patient order."""
         now = self.clock()
         not_dispatched = or_(writes.c.dispatched_at.is_(None), writes.c.dispatched_at < now - redispatch_after)
         candidates = (
-            select(writes.c.id, writes.c.concurrency_group, writes.c.group_limit)
+            select(writes.c.id, writes.c.source, writes.c.concurrency_group, writes.c.group_limit)
             .where(_claimable(now), not_dispatched, ~_earlier_active_same_patient())
             .order_by(writes.c.seq)
             .limit(limit)
@@ -95,8 +105,8 @@ class WriteClaims:
             if not rows:
                 return []
             live: dict[str, int] = defaultdict(int, await self._live_counts(connection, now))
-            for write_id, group, group_limit in rows:
-                if live[group] >= group_limit:
+            for write_id, source, group, group_limit in rows:
+                if live[group] >= self._group_limit(source, group_limit):
                     continue
                 marked = await connection.execute(
                     update(writes).where(writes.c.id == write_id, not_dispatched).values(dispatched_at=now)
@@ -106,8 +116,13 @@ class WriteClaims:
                     chosen.append(write_id)
         return chosen
 
-    async def claim(self, write_id: str, worker: str, lease: timedelta) -> Claim | None:
-        """Take a ready write under a fresh lease, or None if it is not ready, blocked or owned by someone else."""
+    async def claim(
+        self, write_id: str, worker: str, lease: timedelta, max_attempts: int | None = None
+    ) -> Claim | None:
+        """Take a ready write under a fresh lease, or None if it is not ready, blocked or owned by someone else.
+
+        `max_attempts` (the claiming worker's retry budget) replaces the budget stored when the write was accepted.
+        """
         now = self.clock()
         async with self.engine.begin() as connection:
             group = (
@@ -129,10 +144,11 @@ class WriteClaims:
                 await self._undispatch(connection, write_id)
                 return None
             live = (await self._live_counts(connection, now)).get(group, 0)
-            if live >= row["group_limit"]:
+            if live >= self._group_limit(row["source"], row["group_limit"]):
                 await self._undispatch(connection, write_id)
                 return None
-            return await self._take(connection, WriteRecord.from_row(row), row, worker, lease, now)
+            budget = row["max_attempts"] if max_attempts is None else max_attempts
+            return await self._take(connection, WriteRecord.from_row(row), row, worker, lease, now, budget)
 
     async def _live_counts(self, connection: AsyncConnection, now: datetime) -> dict[str, int]:
         rows = (await connection.execute(_live_in_group(now))).all()
@@ -158,6 +174,7 @@ class WriteClaims:
         worker: str,
         lease: timedelta,
         now: datetime,
+        max_attempts: int,
     ) -> Claim | None:
         recovering = previous.status == WriteStatus.VERIFYING
         status = WriteStatus.VERIFYING if recovering else WriteStatus.RUNNING
@@ -178,6 +195,7 @@ class WriteClaims:
             .values(
                 status=status,
                 attempts=attempts,
+                max_attempts=max_attempts,
                 lease_owner=worker,
                 lease_token=token,
                 lease_expires_at=now + lease,

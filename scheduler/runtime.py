@@ -119,7 +119,7 @@ class SchedulerRuntime:
         else:
             self.alerts = LoggedAlerts()
         self.queue = WriteQueue(self.engine, settings)
-        self.claims = WriteClaims(self.engine)
+        self.claims = WriteClaims(self.engine, settings=settings)
         self.status = WriteStatusService(self.queue)
         self.health = HealthMonitor(self.engine, self.alerts)
         self.worker = WriteWorker(

@@ -78,7 +78,7 @@ class WriteWorker:
 
     async def process(self, write_id: str) -> WriteStatus | None:
         """Run the write if it is ready and ours to take; returns the status it was left in, None if not taken."""
-        claim = await self.claims.claim(write_id, self.worker_id, self.lease)
+        claim = await self.claims.claim(write_id, self.worker_id, self.lease, self.policy.max_attempts)
         if claim is None:
             return None
         status: WriteStatus | None = None
@@ -116,7 +116,7 @@ class WriteWorker:
                 return
 
     def _policy_for(self, claim: Claim) -> RetryPolicy:
-        """This worker's policy with the write's own attempt budget, fixed when the write was accepted."""
+        """This worker's policy with the budget the claim stored (this worker's, unless claimed elsewhere)."""
         return dataclasses.replace(self.policy, max_attempts=claim.record.max_attempts)
 
     async def _run(self, claim: Claim) -> WriteStatus:

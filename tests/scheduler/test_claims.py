@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 
 from bots.errors import LegacyServerError, LegacyValidationError
-from scheduler import WriteStatus
+from scheduler import SourceLimits, WriteStatus
+from scheduler.claims import WriteClaims
 from tests.scheduler.conftest import QueueBench
 
 pytestmark = pytest.mark.anyio
@@ -66,6 +67,20 @@ async def test_a_web_source_runs_no_more_writes_at_once_than_it_has_seats(bench:
     assert await bench.claims.claim(ids[2], "c", LEASE) is None
     record = await bench.queue.get(ids[2])
     assert record.status == WriteStatus.QUEUED
+
+
+async def test_the_claiming_process_seat_budget_governs_not_the_submitters(bench: QueueBench) -> None:
+    """Accepted with 2 seats (the submitter's config); a worker configured with 3 seats runs 3 at once."""
+    ids = [await bench.submit(f"obs-{n}", patient=f"patient-{n}") for n in range(4)]
+    worker_settings = bench.settings.model_copy(
+        update={"sources": {**bench.settings.sources, "legacy-test": SourceLimits(kind="web", seats=3)}}
+    )
+    worker_claims = WriteClaims(bench.engine, bench.clock, worker_settings)
+
+    assert await worker_claims.take_dispatchable(100, LEASE) == ids[:3]
+    for write_id, worker in zip(ids[:3], "abc", strict=True):
+        assert await worker_claims.claim(write_id, worker, LEASE) is not None
+    assert await worker_claims.claim(ids[3], "d", LEASE) is None
 
 
 async def test_a_crashed_workers_seat_is_freed_when_its_lease_expires(bench: QueueBench) -> None:

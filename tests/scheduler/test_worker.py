@@ -143,28 +143,29 @@ async def test_transient_failures_dead_letter_after_max_attempts(bench: QueueBen
     assert record.needs_review
 
 
-async def test_a_write_dead_letters_at_its_own_attempt_budget_not_the_workers(bench: QueueBench) -> None:
-    """The faults proof's "workers were lost during every attempt": accepted with 3 attempts, run with 10."""
+async def test_a_write_dead_letters_at_the_workers_attempt_budget_not_the_submitters(bench: QueueBench) -> None:
+    """Accepted by a process configured for 3 attempts, run by a worker configured for 4: the worker governs."""
     write_id = await bench.submit("obs-1")
-    for _ in range(3):
+    assert (await bench.queue.get(write_id)).max_attempts == 3
+    for _ in range(4):
         bench.faults.add("obs-1", "find", LegacyServerError("HTTP 500"))
     worker = WriteWorker(
         bench.queue,
         bench.claims,
         {"legacy-test": bench.executor},
-        RetryPolicy(max_attempts=10, base_delay_seconds=0.01, max_delay_seconds=0.01),
+        RetryPolicy(max_attempts=4, base_delay_seconds=0.01, max_delay_seconds=0.01),
         timedelta(seconds=bench.settings.lease_seconds),
         "worker-a",
         LoggedAlerts(),
     )
     statuses = []
-    for _ in range(3):
+    for _ in range(4):
         bench.clock.advance(1000)
         statuses.append(await worker.process(write_id))
 
-    assert statuses == [WriteStatus.QUEUED, WriteStatus.QUEUED, WriteStatus.FAILED]
+    assert statuses == [WriteStatus.QUEUED, WriteStatus.QUEUED, WriteStatus.QUEUED, WriteStatus.FAILED]
     record = await bench.queue.get(write_id)
-    assert record.attempts == record.max_attempts == 3
+    assert record.attempts == record.max_attempts == 4
     assert record.reason is not None
     assert record.reason.startswith("attempts used up")
 
@@ -338,7 +339,13 @@ async def test_a_claim_decided_on_a_stale_read_loses_to_the_owners_submit_gate(b
     async with bench.engine.begin() as connection:
         # The race happens inside one claim, between its read and its write: drive those two steps apart.
         taken = await bench.claims._take(
-            connection, WriteRecord.from_row(stale_row), stale_row, "intruder", timedelta(seconds=30), bench.clock()
+            connection,
+            WriteRecord.from_row(stale_row),
+            stale_row,
+            "intruder",
+            timedelta(seconds=30),
+            bench.clock(),
+            stale_row["max_attempts"],
         )
     assert taken is None
     assert (await bench.queue.get(write_id)).lease_owner == "owner"
