@@ -50,6 +50,7 @@ def idempotency_key(interaction: str, resource: dict[str, Any], if_none_exist: s
 
     Creates use If-None-Exist, then the first identifier; anything else (and every update, whose identifier
     stays the same across different changes) uses the canonical content, which includes the target `id`.
+    The queue chains an update's key to the write before it (`scheduler.update_targets`).
     """
     resource_type = str(resource.get("resourceType", ""))
     is_create = interaction.endswith(".create")

@@ -17,6 +17,7 @@ from scheduler.idempotency import idempotency_key
 from scheduler.records import WriteEvent, WriteRecord, WriteSubmission
 from scheduler.settings import SchedulerSettings
 from scheduler.tables import FINISHED_STATUSES, WriteStatus, group_locks, write_events, writes
+from scheduler.update_targets import LatestUpdate, chained_key, latest_update, remember_update, update_target
 
 Clock = Callable[[], datetime]
 
@@ -71,46 +72,83 @@ class WriteQueue:
         self.clock = clock
 
     async def submit(self, submission: WriteSubmission) -> tuple[WriteRecord, bool]:
-        """Persist a write before any UI is touched; a duplicate returns the first write and False."""
+        """Persist a write before any UI is touched; a duplicate returns the first write and False.
+
+        An update is a duplicate only of the latest write for its resource (see `scheduler.update_targets`).
+        """
         key = idempotency_key(submission.interaction, submission.resource, submission.if_none_exist)
-        existing = await self._find_by_key(submission.source, submission.interaction, key.digest)
-        if existing is not None:
-            return existing, False
+        target = update_target(submission.interaction, submission.resource)
+        if target is None:
+            existing = await self._find_by_key(submission.source, submission.interaction, key.digest)
+            if existing is not None:
+                return existing, False
         now = self.clock()
-        group, group_limit = self.settings.concurrency_group(submission.source)
         write_id = str(uuid.uuid4())
+        digest = key.digest
+        duplicate_of: str | None = None
         try:
             async with self.engine.begin() as connection:
-                await _ensure_group_lock(connection, group)
-                await connection.execute(
-                    insert(writes).values(
-                        id=write_id,
-                        source=submission.source,
-                        interaction=submission.interaction,
-                        resource_type=str(submission.resource.get("resourceType", "")),
-                        patient_key=submission.patient_key,
-                        idempotency_key=key.digest,
-                        idempotency_basis=key.basis,
-                        if_none_exist=submission.if_none_exist,
-                        resource_json=json.dumps(submission.resource, separators=(",", ":")),
-                        status=WriteStatus.QUEUED,
-                        attempts=0,
-                        max_attempts=self.settings.retry.max_attempts,
-                        concurrency_group=group,
-                        group_limit=group_limit,
-                        next_attempt_at=now,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                )
-                await record_event(connection, write_id, now, None, WriteStatus.QUEUED, 0, None, "accepted")
+                if target is not None:
+                    latest = await latest_update(connection, submission.source, submission.interaction, target)
+                    if latest is not None and latest.content_key == key.digest:
+                        duplicate_of = await self._existing_id(connection, latest.write_id)
+                    digest = chained_key(key.digest, latest)
+                if duplicate_of is None:
+                    seq = await self._insert(connection, submission, write_id, digest, key.basis, now)
+                    if target is not None:
+                        latest = LatestUpdate(write_id, seq, key.digest)
+                        await remember_update(connection, submission.source, submission.interaction, target, latest)
         except IntegrityError:
             # Another process accepted the same write between our lookup and our insert.
-            raced = await self._find_by_key(submission.source, submission.interaction, key.digest)
+            raced = await self._find_by_key(submission.source, submission.interaction, digest)
             if raced is None:
                 raise
             return raced, False
+        if duplicate_of is not None:
+            return await self.get(duplicate_of), False
         return await self.get(write_id), True
+
+    async def _existing_id(self, connection: AsyncConnection, write_id: str) -> str | None:
+        """The write's id if it is still kept (retention may have purged it)."""
+        query = select(writes.c.id).where(writes.c.id == write_id)
+        return (await connection.execute(query)).scalar()
+
+    async def _insert(
+        self,
+        connection: AsyncConnection,
+        submission: WriteSubmission,
+        write_id: str,
+        digest: str,
+        basis: str,
+        now: datetime,
+    ) -> int:
+        """Insert a queued write and its first event; returns its seq."""
+        group, group_limit = self.settings.concurrency_group(submission.source)
+        await _ensure_group_lock(connection, group)
+        await connection.execute(
+            insert(writes).values(
+                id=write_id,
+                source=submission.source,
+                interaction=submission.interaction,
+                resource_type=str(submission.resource.get("resourceType", "")),
+                patient_key=submission.patient_key,
+                idempotency_key=digest,
+                idempotency_basis=basis,
+                if_none_exist=submission.if_none_exist,
+                resource_json=json.dumps(submission.resource, separators=(",", ":")),
+                status=WriteStatus.QUEUED,
+                attempts=0,
+                max_attempts=self.settings.retry.max_attempts,
+                concurrency_group=group,
+                group_limit=group_limit,
+                next_attempt_at=now,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        await record_event(connection, write_id, now, None, WriteStatus.QUEUED, 0, None, "accepted")
+        seq = (await connection.execute(select(writes.c.seq).where(writes.c.id == write_id))).scalar_one()
+        return int(seq)
 
     async def _find_by_key(self, source: str, interaction: str, digest: str) -> WriteRecord | None:
         query = select(writes).where(

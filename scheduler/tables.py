@@ -112,6 +112,19 @@ write_events = Table(
     Index("retrofhir_write_events_write", "write_id", "id"),
 )
 
+# The latest write accepted for each update target (a resource's type and id, hashed: ids may be PHI). An update's
+# idempotency key includes the seq of the write before it, so an update A, then B, then A again is a new write.
+update_targets = Table(
+    "retrofhir_update_targets",
+    metadata,
+    Column("source", String(100), primary_key=True),
+    Column("interaction", String(100), primary_key=True),
+    Column("target", String(64), primary_key=True),
+    Column("write_id", String(36), nullable=False),
+    Column("write_seq", Integer, nullable=False),
+    Column("content_key", String(64), nullable=False),
+)
+
 # One row per concurrency group; updating it first serialises claims in that group on SQLite and PostgreSQL alike.
 group_locks = Table(
     "retrofhir_write_group_locks",

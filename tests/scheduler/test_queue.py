@@ -52,6 +52,44 @@ async def test_simultaneous_duplicate_submissions_create_one_write(bench: QueueB
     assert sum(created for _, created in results) == 1
 
 
+def _phone_update(phone: str) -> WriteSubmission:
+    resource = {"resourceType": "Patient", "id": "0100046", "telecom": [{"system": "phone", "value": phone}]}
+    return WriteSubmission("legacy-test", "Patient.update", resource, patient_key="0100046")
+
+
+async def test_an_update_repeated_after_a_different_one_is_a_new_write_but_a_retry_is_not(bench: QueueBench) -> None:
+    first_a, created = await bench.queue.submit(_phone_update("(555) 555-0001"))
+    assert created
+    retry, created = await bench.queue.submit(_phone_update("(555) 555-0001"))
+    assert (retry.id, created) == (first_a.id, False)
+
+    b, created = await bench.queue.submit(_phone_update("(555) 555-0002"))
+    assert created
+    second_a, created = await bench.queue.submit(_phone_update("(555) 555-0001"))
+    assert created
+    assert second_a.id not in (first_a.id, b.id)
+    retry, created = await bench.queue.submit(_phone_update("(555) 555-0001"))
+    assert (retry.id, created) == (second_a.id, False)
+
+
+async def test_simultaneous_retries_of_one_update_create_one_write(bench: QueueBench) -> None:
+    await bench.queue.submit(_phone_update("(555) 555-0001"))
+    await bench.queue.submit(_phone_update("(555) 555-0002"))
+    results: list[tuple[str, bool]] = []
+
+    async def submit() -> None:
+        record, created = await bench.queue.submit(_phone_update("(555) 555-0001"))
+        results.append((record.id, created))
+
+    async with anyio.create_task_group() as group:
+        for _ in range(5):
+            group.start_soon(submit)
+
+    assert len({write_id for write_id, _ in results}) == 1
+    assert sum(created for _, created in results) == 1
+    assert len(await bench.queue.list_writes()) == 3
+
+
 async def test_if_none_exist_decides_identity_for_a_conditional_create(bench: QueueBench) -> None:
     first = WriteSubmission("legacy-test", "Observation.create", observation("a"), if_none_exist="identifier=urn:x|1")
     second = WriteSubmission("legacy-test", "Observation.create", observation("b"), if_none_exist="identifier=urn:x|1")
