@@ -68,8 +68,9 @@ async def where_the_time_goes(target: WebTarget, reads: int) -> str:
         f"where an engine read's time goes (separate profiled pass, {reads} reads, {per_read * 1000:.0f} ms each): "
         f"{profile.round_trips() / reads:.0f} driver calls, each one browser round trip: {profile.summary(reads)}; "
         f"the engine's own Python work (flow steps, recognition logic, FHIR mapping and R4 validation) is the "
-        f"remaining {(per_read - in_driver) * 1000:.0f} ms. The script makes 2 page loads and 2 calls, so what "
-        f"would close the gap is fewer round trips per read (each demographics field is located by a call of its own)"
+        f"remaining {(per_read - in_driver) * 1000:.0f} ms. The script makes 2 page loads and 2 calls; the engine "
+        f"adds one recognition probe per screen (title, load state, recognition texts and elements in one call), "
+        f"reads the result table's rows and columns in one call and the chart's fields in one call"
     )
 
 
@@ -120,7 +121,7 @@ async def patient_read(target: WebTarget, repeats: int) -> BenchResult:
             f"engine with a screenshot per step, as the audit trail needs (not in the ratio): "
             f"{_ms(samples['engine_screenshots'])}, {audited_ms / raw_ms:.2f}x the script",
             "the engine's extra work: screen recognition on both pages, every field located through its ordered "
-            "locators, table rows read column by column, FHIR mapping and R4 validation of the result",
+            "fallback locators (drift and ambiguity checked), FHIR mapping and R4 validation of the result",
             profile,
             machine_load(),
         ],

@@ -19,7 +19,21 @@ from bots.credentials import CredentialStore
 from bots.drivers.web import WebDriver
 from bots.engine import SourceRuntime
 
-TIMED_CALLS = frozenset({"goto", "go_back", "signals", "has_text", "find_all", "read", "click", "screenshot"})
+TIMED_CALLS = frozenset(
+    {
+        "goto",
+        "go_back",
+        "signals",
+        "probe",
+        "has_text",
+        "find_all",
+        "find_batch",
+        "find_table_batch",
+        "read",
+        "click",
+        "screenshot",
+    }
+)
 
 
 class DriverProfile:

@@ -102,7 +102,7 @@ MATCH_ROWS = f"""([rowSpecs, items]) => {{{_HELPERS}
 
 # [texts, specs] -> [title, readyState, text shown in this document per text, match count (or null) per spec]
 PROBE = f"""([texts, specs]) => {{{_HELPERS}
-  const body = document.body ? document.body.innerText : null;
+  const body = texts.length && document.body ? document.body.innerText : null;
   const counts = specs.map(spec => {{
     const found = safeQuery(document, spec);
     return found === null ? null : found.length;
