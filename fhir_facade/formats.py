@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from fhir_facade.outcomes import FhirError, IssueCode
+from fhir_facade.store import render_json
 
 FHIR_JSON = "application/fhir+json"
 ACCEPTED_MEDIA_TYPES = frozenset({FHIR_JSON, "application/json", "application/*", "*/*"})
@@ -58,12 +58,15 @@ class FhirResponse(Response):
     def render(self, content: Any) -> bytes:
         if content is None:
             return b""
-        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        if isinstance(content, bytes):
+            return content
+        return render_json(content)
 
 
 def fhir_response(
-    content: Mapping[str, Any] | None, status_code: int = 200, headers: Mapping[str, str] | None = None
+    content: Mapping[str, Any] | bytes | None, status_code: int = 200, headers: Mapping[str, str] | None = None
 ) -> FhirResponse:
+    """A FHIR JSON answer; `content` may be a resource or its already rendered bytes (StoredResource.rendered)."""
     response = FhirResponse(content, status_code=status_code, headers=dict(headers or {}))
     if content is None:
         del response.headers["content-type"]

@@ -12,6 +12,8 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.utils import format_datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +91,25 @@ class StoredResource:
         meta = {**self.body.get("meta", {}), "versionId": str(self.version_id)}
         meta["lastUpdated"] = format_instant(self.last_updated)
         return {"resourceType": self.resource_type, "id": self.logical_id, "meta": meta, **self.body} | {"meta": meta}
+
+    @cached_property
+    def rendered(self) -> bytes:
+        """`resource()` as FHIR JSON bytes, rendered once per version: a stored read is served without re-encoding."""
+        return render_json(self.resource())
+
+    @property
+    def etag(self) -> str:
+        return f'W/"{self.version_id}"'
+
+    @cached_property
+    def last_modified(self) -> str:
+        """`last_updated` as an HTTP date (the Last-Modified header)."""
+        return format_datetime(_utc(self.last_updated), usegmt=True)
+
+
+def render_json(content: Any) -> bytes:
+    """Compact UTF-8 JSON, the one encoding of every FHIR body the facade sends."""
+    return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _content(resource: JsonObject) -> JsonObject:

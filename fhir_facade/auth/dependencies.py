@@ -32,8 +32,11 @@ def _unauthorized(diagnostics: str, error: str | None = None) -> FhirError:
     return FhirError(401, IssueCode.LOGIN, diagnostics, headers={"WWW-Authenticate": challenge})
 
 
-async def authenticated(request: Request) -> Principal:
-    """The caller's Principal from `Authorization: Bearer <token>`; 401 when absent or invalid."""
+def principal_of(request: Request) -> Principal:
+    """The caller's Principal from `Authorization: Bearer <token>`; 401 when absent or invalid.
+
+    Synchronous so hot routes can call it without a FastAPI dependency; `authenticated` wraps it for `Depends`.
+    """
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -45,9 +48,14 @@ async def authenticated(request: Request) -> Principal:
         raise _unauthorized("the access token is invalid or expired", "invalid_token") from None
     request.state.principal = principal
     route = request.scope.get("route")
-    summary = f"{request.method} {getattr(route, 'path', request.url.path)}"
-    set_caller(Caller(principal.client_id, principal.scopes.scopes, principal.token_id, summary))
+    path = getattr(route, "path", request.scope["path"])
+    set_caller(Caller(principal.client_id, principal.scopes.scopes, principal.token_id, f"{request.method} {path}"))
     return principal
+
+
+async def authenticated(request: Request) -> Principal:
+    """The caller's Principal from `Authorization: Bearer <token>`; 401 when absent or invalid."""
+    return principal_of(request)
 
 
 def _forbidden(diagnostics: str) -> FhirError:
@@ -58,7 +66,7 @@ def require_role(role: str) -> Callable[[Request], Awaitable[Principal]]:
     """A dependency allowing only tokens that carry the role scope `role` (e.g. `auditor`)."""
 
     async def dependency(request: Request) -> Principal:
-        principal = await authenticated(request)
+        principal = principal_of(request)
         if not principal.scopes.has_role(role):
             raise _forbidden(f"this requires the {role!r} scope")
         return principal
@@ -66,23 +74,32 @@ def require_role(role: str) -> Callable[[Request], Awaitable[Principal]]:
     return dependency
 
 
+def authorize(request: Request, resource_type: str, permission: str) -> Principal:
+    """The caller if their system scopes grant `permission` (c r u d s) on `resource_type`; else 401 or 403."""
+    principal = principal_of(request)
+    if not principal.scopes.allows(resource_type, permission):
+        raise _forbidden(f"the token's scopes do not allow {permission!r} on {resource_type}")
+    return principal
+
+
+def authorize_interaction(request: Request, interaction: Interaction) -> Principal:
+    """For FHIR routes: the scope letter `interaction` needs, on the route's `{resource_type}` path parameter."""
+    return authorize(request, request.path_params["resource_type"], INTERACTION_PERMISSION[interaction])
+
+
 def require_scope(resource_type: str, permission: str) -> Callable[[Request], Awaitable[Principal]]:
     """A dependency allowing only tokens whose system scopes grant `permission` (c r u d s) on `resource_type`."""
 
     async def dependency(request: Request) -> Principal:
-        principal = await authenticated(request)
-        if not principal.scopes.allows(resource_type, permission):
-            raise _forbidden(f"the token's scopes do not allow {permission!r} on {resource_type}")
-        return principal
+        return authorize(request, resource_type, permission)
 
     return dependency
 
 
 def require_interaction(interaction: Interaction) -> Callable[[Request], Awaitable[Principal]]:
     """For FHIR routes: the scope letter `interaction` needs, on the route's `{resource_type}` path parameter."""
-    permission = INTERACTION_PERMISSION[interaction]
 
     async def dependency(request: Request) -> Principal:
-        return await require_scope(request.path_params["resource_type"], permission)(request)
+        return authorize_interaction(request, interaction)
 
     return dependency

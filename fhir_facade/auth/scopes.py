@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from fhir_facade.provider import Interaction
 
@@ -78,6 +79,13 @@ def grant_scopes(requested: Iterable[str], allowed: Iterable[str]) -> list[str]:
     return granted
 
 
+@lru_cache(maxsize=4096)
+def _scopes_allow(scopes: tuple[str, ...], resource_type: str, permission: str) -> bool:
+    # Every request asks this of the same few scope sets: parse and decide once per combination.
+    wanted = SmartScope("system", resource_type, frozenset(permission))
+    return any(scope is not None and scope.covers(wanted) for scope in map(parse_scope, scopes))
+
+
 @dataclass(frozen=True)
 class ScopeSet:
     """The scopes an access token carries."""
@@ -89,8 +97,7 @@ class ScopeSet:
         return cls(tuple(text.split()))
 
     def allows(self, resource_type: str, permission: str) -> bool:
-        wanted = SmartScope("system", resource_type, frozenset(permission))
-        return any(scope is not None and scope.covers(wanted) for scope in map(parse_scope, self.scopes))
+        return _scopes_allow(self.scopes, resource_type, permission)
 
     def allows_interaction(self, resource_type: str, interaction: Interaction) -> bool:
         return self.allows(resource_type, INTERACTION_PERMISSION[interaction])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from fastapi import Request
 
@@ -36,6 +37,13 @@ class FacadeContext:
 def facade_context(request: Request) -> FacadeContext:
     context: FacadeContext = request.app.state.facade
     return context
+
+
+def path_parameters(*names: str) -> dict[str, Any]:
+    """OpenAPI `openapi_extra` declaring string path parameters of a route whose handler reads them itself."""
+    return {
+        "parameters": [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name in names]
+    }
 
 
 def new_context(services: Mapping[str, SourceService], settings: FhirSettings, public_base_url: str) -> FacadeContext:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from email.utils import format_datetime
 
 from fastapi import Request
 
@@ -46,10 +45,6 @@ def freshness(request: Request) -> Freshness:
     return Freshness()
 
 
-def etag(version_id: int) -> str:
-    return f'W/"{version_id}"'
-
-
 def parse_if_match(value: str) -> int:
     """The version an `If-Match` header names (`W/"3"` or `"3"`); 400 when it names none."""
     raw = value.strip().removeprefix("W/").strip('"')
@@ -59,7 +54,7 @@ def parse_if_match(value: str) -> int:
 
 
 def resource_headers(stored: StoredResource, base_url: str, *, location: bool = False) -> dict[str, str]:
-    headers = {"ETag": etag(stored.version_id), "Last-Modified": format_datetime(stored.last_updated, usegmt=True)}
+    headers = {"ETag": stored.etag, "Last-Modified": stored.last_modified}
     if location:
         headers["Location"] = f"{base_url}/{stored.resource_type}/{stored.logical_id}/_history/{stored.version_id}"
     return headers

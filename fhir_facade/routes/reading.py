@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from fhir_facade.auth.dependencies import require_interaction
+from fhir_facade.auth.dependencies import authorize_interaction
 from fhir_facade.auth.routes import smart_configuration
 from fhir_facade.capability import capability_statement
 from fhir_facade.formats import FhirResponse, check_accept, fhir_response
 from fhir_facade.provider import Interaction
-from fhir_facade.routes.context import facade_context
+from fhir_facade.routes.context import facade_context, path_parameters
 from fhir_facade.routes.headers import freshness, resource_headers
 from fhir_facade.search.bundle import history_bundle
 from fhir_facade.store import format_instant
@@ -36,29 +36,33 @@ async def source_smart_configuration(source: str, request: Request) -> JSONRespo
     return JSONResponse(smart_configuration(request.app.state.token_service))
 
 
-@router.get(
-    "/fhir/{source}/{resource_type}/{logical_id}",
-    summary="read",
-    dependencies=[Depends(require_interaction(Interaction.READ))],
-)
-async def read(source: str, resource_type: str, logical_id: str, request: Request) -> FhirResponse:
+# The read route takes the bare Request: the hottest route skips FastAPI's parameter and dependency resolution
+# (measured at a fifth of a stored read's cost); its path parameters are declared for the OpenAPI docs instead.
+_READ_PARAMETERS = path_parameters("source", "resource_type", "logical_id")
+
+
+@router.get("/fhir/{source}/{resource_type}/{logical_id}", summary="read", openapi_extra=_READ_PARAMETERS)
+async def read(request: Request) -> FhirResponse:
+    authorize_interaction(request, Interaction.READ)
     check_accept(request)
+    path = request.path_params
+    source, resource_type, logical_id = path["source"], path["resource_type"], path["logical_id"]
     context = facade_context(request)
     service = context.service(source)
     service.capability(resource_type, Interaction.READ)
     stored = await service.read(resource_type, logical_id, freshness(request))
     headers = resource_headers(stored, context.base_url(source))
-    if request.headers.get("if-none-match") == headers["ETag"]:
+    if request.headers.get("if-none-match") == stored.etag:
         return fhir_response(None, 304, headers)
-    return fhir_response(stored.resource(), headers=headers)
+    return fhir_response(stored.rendered, headers=headers)
 
 
 @router.get(
     "/fhir/{source}/{resource_type}/{logical_id}/_history",
     summary="history of one resource (the versions the bots have seen)",
-    dependencies=[Depends(require_interaction(Interaction.VREAD))],
 )
 async def history(source: str, resource_type: str, logical_id: str, request: Request) -> FhirResponse:
+    authorize_interaction(request, Interaction.VREAD)
     check_accept(request)
     context = facade_context(request)
     service = context.service(source)
@@ -71,12 +75,12 @@ async def history(source: str, resource_type: str, logical_id: str, request: Req
 @router.get(
     "/fhir/{source}/{resource_type}/{logical_id}/_history/{version_id}",
     summary="vread",
-    dependencies=[Depends(require_interaction(Interaction.VREAD))],
 )
 async def vread(source: str, resource_type: str, logical_id: str, version_id: str, request: Request) -> FhirResponse:
+    authorize_interaction(request, Interaction.VREAD)
     check_accept(request)
     context = facade_context(request)
     service = context.service(source)
     service.capability(resource_type, Interaction.VREAD)
     stored = await service.vread(resource_type, logical_id, version_id)
-    return fhir_response(stored.resource(), headers=resource_headers(stored, context.base_url(source)))
+    return fhir_response(stored.rendered, headers=resource_headers(stored, context.base_url(source)))

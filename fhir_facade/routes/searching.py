@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
-from fhir_facade.auth.dependencies import require_interaction
+from fhir_facade.auth.dependencies import authorize_interaction
 from fhir_facade.auth.tokens import Principal
 from fhir_facade.formats import FhirResponse, check_accept, fhir_response
 from fhir_facade.outcomes import FhirError, IssueCode
@@ -80,18 +80,18 @@ async def _search(source: str, resource_type: str, request: Request, pairs: list
 @router.get(
     "/fhir/{source}/{resource_type}",
     summary="search (GET)",
-    dependencies=[Depends(require_interaction(Interaction.SEARCH))],
 )
 async def search_get(source: str, resource_type: str, request: Request) -> FhirResponse:
+    authorize_interaction(request, Interaction.SEARCH)
     return await _search(source, resource_type, request, list(request.query_params.multi_items()))
 
 
 @router.post(
     "/fhir/{source}/{resource_type}/_search",
     summary="search (POST, form-encoded parameters)",
-    dependencies=[Depends(require_interaction(Interaction.SEARCH))],
 )
 async def search_post(source: str, resource_type: str, request: Request) -> FhirResponse:
+    authorize_interaction(request, Interaction.SEARCH)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in ("application/x-www-form-urlencoded", ""):
         raise FhirError(415, IssueCode.NOT_SUPPORTED, "POST _search takes application/x-www-form-urlencoded parameters")

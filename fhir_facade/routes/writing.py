@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 
 from bots.errors import RecordNotFound
-from fhir_facade.auth.dependencies import authenticated, require_interaction
+from fhir_facade.auth.dependencies import authenticated, authorize_interaction
 from fhir_facade.auth.tokens import Principal
 from fhir_facade.formats import FhirResponse, check_accept, check_content_type, fhir_response
 from fhir_facade.outcomes import FhirError, IssueCode
@@ -71,9 +71,9 @@ async def write_status(
     "/fhir/{source}/{resource_type}",
     summary="create (If-None-Exist for conditional create)",
     status_code=201,
-    dependencies=[Depends(require_interaction(Interaction.CREATE))],
 )
 async def create(source: str, resource_type: str, request: Request) -> FhirResponse:
+    authorize_interaction(request, Interaction.CREATE)
     context = facade_context(request)
     service = context.service(source)
     capability = service.capability(resource_type, Interaction.CREATE)
@@ -114,9 +114,9 @@ async def _current(request: Request, source: str, resource_type: str, logical_id
 @router.put(
     "/fhir/{source}/{resource_type}/{logical_id}",
     summary="update (If-Match for version-aware updates)",
-    dependencies=[Depends(require_interaction(Interaction.UPDATE))],
 )
 async def update(source: str, resource_type: str, logical_id: str, request: Request) -> FhirResponse:
+    authorize_interaction(request, Interaction.UPDATE)
     context = facade_context(request)
     service = context.service(source)
     service.capability(resource_type, Interaction.UPDATE)
