@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from pathlib import Path
 
 import httpx
 import jwt
@@ -11,6 +12,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from fhir_facade.auth.keys import load_or_create_ec_key
+from fhir_facade.auth.tokens import InvalidAccessToken, TokenService
+from fhir_facade.settings import AuthSettings
+from fhir_facade.store import LocalStore
 from tests.fhir_facade.server import RunningFacade
 
 FHIR_JSON = {"Content-Type": "application/fhir+json"}
@@ -137,3 +141,25 @@ def test_expired_and_foreign_access_tokens_are_401(facade: RunningFacade) -> Non
     for token, status in ((expired, 401), (foreign, 401), (valid, 200)):
         with facade.http(token) as http:
             assert http.get("/Patient/1").status_code == status
+
+
+def test_a_remembered_token_still_expires_and_a_foreign_audience_is_refused(tmp_path: Path) -> None:
+    settings = AuthSettings(dev_mode=False, token_lifetime_seconds=1)
+    service = TokenService(settings, tmp_path, "http://127.0.0.1:1", LocalStore("sqlite+aiosqlite://"))
+    token = service.issue("ec-client", ["system/Patient.r"])
+    first = service.verify_access_token(token)
+    assert service.verify_access_token(token) is first  # remembered: the signature is checked once
+    expires_at = jwt.decode(token, options={"verify_signature": False})["exp"]
+    while time.time() <= expires_at + 0.05:
+        time.sleep(0.05)
+    with pytest.raises(InvalidAccessToken):
+        service.verify_access_token(token)
+    signing_key = load_or_create_ec_key(tmp_path / AuthSettings().signing_key_file, ec.SECP256R1())
+    now = int(time.time())
+    claims = {"iss": service.issuer, "sub": "ec-client", "scope": "system/*.rs", "jti": "t2", "exp": now + 60}
+    for audience in ("http://elsewhere", None):
+        foreign = jwt.encode(claims | ({"aud": audience} if audience else {}), signing_key, "ES256")
+        with pytest.raises(InvalidAccessToken):
+            service.verify_access_token(foreign)
+    assert first.scopes.allows("Patient", "r")
+    assert not first.scopes.allows("Patient", "s")
