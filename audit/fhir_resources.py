@@ -2,8 +2,9 @@
 
 They are derived on demand from the run index and the chain, never stored separately, so they cannot disagree
 with the evidence. Codes: audit-event-type `rest` with a restful-interaction subtype, DICOM agent roles
-(110153 source = the client, 110152 destination = the facade, 110150 application = the bot), the patient as a
-Person/Patient entity, outcome 0/4/8/12.
+(110153 source = the client, 110152 destination = the facade, 110150 application = the bot, only when a bot ran:
+an interaction the facade answered itself, from its local store, names no bot), the patient as a Person/Patient
+entity, outcome 0/4/8/12.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from fhir.resources.R4B.auditevent import AuditEvent
 from fhir.resources.R4B.provenance import Provenance
 
 from audit.schema import Run, as_utc
+from bots.observer import RunKind
 
 DICOM = "http://dicom.nema.org/resources/ontology/DCM"
 AUDIT_EVENT_TYPE = "http://terminology.hl7.org/CodeSystem/audit-event-type"
@@ -49,6 +51,32 @@ def fhir_id(run_id: str) -> str:
 
 def _coding(system: str, code: str, display: str | None = None) -> dict[str, str]:
     return {"system": system, "code": code, **({"display": display} if display else {})}
+
+
+def _agents(run: Run, client: str, bot_ran: bool) -> list[dict[str, object]]:
+    """The client that asked, the facade that answered and, when one ran, the bot that read the screens."""
+    agents: list[dict[str, object]] = [
+        {
+            "type": {"coding": [_coding(DICOM, "110153", "Source Role ID")]},
+            "who": {"identifier": {"system": CLIENT_ID_SYSTEM, "value": client}, "display": client},
+            "requestor": True,
+            **({"policy": [f"urn:retrofhir:scope:{scope}" for scope in run.scopes.split()]} if run.scopes else {}),
+        },
+        {
+            "type": {"coding": [_coding(DICOM, "110152", "Destination Role ID")]},
+            "who": {"display": f"RetroFHIR facade /fhir/{run.source}"},
+            "requestor": False,
+        },
+    ]
+    if bot_ran:
+        agents.append(
+            {
+                "type": {"coding": [_coding(DICOM, "110150", "Application")]},
+                "who": {"display": f"RetroFHIR bot for {run.source}"},
+                "requestor": False,
+            }
+        )
+    return agents
 
 
 def audit_event_for(run: Run, last_record_hash: str | None = None) -> AuditEvent:
@@ -85,10 +113,15 @@ def audit_event_for(run: Run, last_record_hash: str | None = None) -> AuditEvent
                 "query": base64.b64encode(run.request_summary.encode()).decode(),
             }
         )
+    bot_ran = run.kind != RunKind.FACADE
     evidence: dict[str, object] = {
         "what": {"identifier": {"system": RUN_ID_SYSTEM, "value": run.run_id}},
         "type": _coding(ENTITY_TYPE, "2", "System Object"),
-        "description": f"bot run of {run.step_count} steps with screenshots in the RetroFHIR audit trail",
+        "description": (
+            f"bot run of {run.step_count} steps with screenshots in the RetroFHIR audit trail"
+            if bot_ran
+            else "answered by the RetroFHIR facade without a bot run (no screen was touched); in the audit trail"
+        ),
     }
     if last_record_hash:
         evidence["detail"] = [{"type": "chain-record-hash", "valueString": last_record_hash}]
@@ -100,24 +133,7 @@ def audit_event_for(run: Run, last_record_hash: str | None = None) -> AuditEvent
         "action": action,
         "period": {"start": started, **({"end": finished} if finished else {})},
         "recorded": finished or started,
-        "agent": [
-            {
-                "type": {"coding": [_coding(DICOM, "110153", "Source Role ID")]},
-                "who": {"identifier": {"system": CLIENT_ID_SYSTEM, "value": client}, "display": client},
-                "requestor": True,
-                **({"policy": [f"urn:retrofhir:scope:{scope}" for scope in run.scopes.split()]} if run.scopes else {}),
-            },
-            {
-                "type": {"coding": [_coding(DICOM, "110152", "Destination Role ID")]},
-                "who": {"display": f"RetroFHIR facade /fhir/{run.source}"},
-                "requestor": False,
-            },
-            {
-                "type": {"coding": [_coding(DICOM, "110150", "Application")]},
-                "who": {"display": f"RetroFHIR bot for {run.source}"},
-                "requestor": False,
-            },
-        ],
+        "agent": _agents(run, client, bot_ran),
         "source": {
             "site": run.source,
             "observer": {"display": "RetroFHIR"},

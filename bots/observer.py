@@ -19,6 +19,7 @@ class RunKind(StrEnum):
     SYNC = "sync"
     HEALTH_CHECK = "health-check"
     AUTHORING = "authoring"
+    FACADE = "facade"  # answered by the facade itself (from its local store, or refused): no bot ran, no steps
 
 
 class StepOutcome(StrEnum):

@@ -244,7 +244,7 @@ class FhirAuditMiddleware:
                 uuid.uuid4().hex,
                 self.source_ids.get(request.source, request.source),
                 f"{request.resource_type}.{request.interaction}",
-                kind=RunKind.FHIR,
+                kind=RunKind.FACADE,
                 resource_type=request.resource_type,
                 resource_id=request.resource_id,
                 patient_id=patient_of(request, body),

@@ -19,9 +19,10 @@ from audit.queries import (
     search_audit_events,
     search_provenance,
 )
+from audit.records import RunStart
 from audit.schema import ChainRecord
 from bots.errors import ErrorSummary
-from bots.observer import RunResult
+from bots.observer import RunInfo, RunKind, RunResult
 from tests.audit.conftest import make_run, record_runs
 
 
@@ -65,6 +66,16 @@ def test_audit_events_carry_balp_codes_per_interaction(runs: AuditTrail) -> None
     evidence = read["entity"][-1]
     assert evidence["what"]["identifier"]["value"] == "run-read"
     assert len(evidence["detail"][0]["valueString"]) == 64
+
+
+def test_only_a_run_with_a_bot_names_the_bot_as_an_agent(runs: AuditTrail) -> None:
+    store_read = RunInfo("run-store", "legacy-web", "Patient.read", kind=RunKind.FACADE, patient_id="p-1")
+    runs.write([RunStart(store_read, datetime.now(UTC)), RunResult("run-store", True, datetime.now(UTC))])
+    events = {event.id: _json(event) for event in search_audit_events(runs, AuditEventQuery(), "auditor").resources}
+    roles = {run_id: [agent["type"]["coding"][0]["code"] for agent in events[run_id]["agent"]] for run_id in events}
+    assert roles["run-read"] == ["110153", "110152", "110150"]
+    assert roles["run-store"] == ["110153", "110152"]
+    assert "without a bot run" in events["run-store"]["entity"][-1]["description"]
 
 
 def test_audit_event_search_filters(runs: AuditTrail) -> None:

@@ -137,6 +137,7 @@ def test_reads_answered_from_the_store_each_leave_an_audit_event(
     assert event["subtype"][0]["code"] == "read"
     assert event["outcome"] == "0"
     assert event["agent"][0]["who"]["identifier"]["value"] == CLIENT
+    assert [agent["type"]["coding"][0]["code"] for agent in event["agent"]] == ["110153", "110152"]  # no bot
     assert {"reference": f"Patient/{patient}"} in [entity.get("what") for entity in event["entity"]]
     run = audited.trail.run(event["id"])
     assert run is not None
