@@ -30,6 +30,11 @@ async def _timed(read: Read, mrn: str) -> float:
     return time.perf_counter() - started
 
 
+def _paired(measured: list[float], baseline: list[float]) -> str:
+    ratios = [value / base for value, base in zip(measured, baseline, strict=True)]
+    return f"p10 {percentile(ratios, 0.1):.3f}, p50 {statistics.median(ratios):.3f}, p90 {percentile(ratios, 0.9):.3f}"
+
+
 def _ms(samples: list[float]) -> str:
     return (
         f"median {statistics.median(samples) * 1000:.1f} ms, p10 {percentile(samples, 0.1) * 1000:.1f}, "
@@ -117,6 +122,7 @@ async def patient_read(target: WebTarget, repeats: int) -> BenchResult:
         details=[
             f"engine: {_ms(samples['engine'])}",
             f"raw script: {_ms(samples['raw'])}",
+            f"paired ratios engine / script per iteration: {_paired(samples['engine'], samples['raw'])}",
             f"ratio of the two medians (not paired): {engine_ms / raw_ms:.3f}",
             f"engine with a screenshot per step, as the audit trail needs (not in the ratio): "
             f"{_ms(samples['engine_screenshots'])}, {audited_ms / raw_ms:.2f}x the script",
@@ -181,6 +187,7 @@ async def read_throughput(target: WebTarget, reads_per_round: int, rounds: int) 
         target=f"ratio >= {THROUGHPUT_TARGET} ({'met' if ratio >= THROUGHPUT_TARGET else 'NOT met'})",
         details=[
             f"logins: {engine.pool.logins} for {engine_total} reads ({engine.pool.open_sessions} sessions in the pool)",
+            f"paired ratios engine / script per round: {_paired(engine_rates, raw_rates)}",
             f"ratio of the two medians (not paired): {engine_rate / raw_rate:.3f}",
             "engine rounds (reads/s): " + ", ".join(f"{rate:.2f}" for rate in engine_rates),
             "script rounds (reads/s): " + ", ".join(f"{rate:.2f}" for rate in raw_rates),
