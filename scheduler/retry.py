@@ -6,13 +6,15 @@ import random
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bots.errors import BotError, LegacyUnavailable
+from bots.errors import BotError, LegacyUnavailable, SeatsExhausted
 from scheduler.settings import RetrySettings
 
 
 class Disposition(StrEnum):
     RETRY = "retry"
     DEAD_LETTER = "dead-letter"  # transient, but the attempts are used up
+    # No seat free at the legacy system (e.g. sessions of a killed worker not yet timed out): not an attempt.
+    WAIT_FOR_SEAT = "wait-for-seat"
     FAIL = "fail"  # final: another attempt would fail the same way
 
 
@@ -34,10 +36,13 @@ class RetryPolicy:
     max_attempts: int = 5
     base_delay_seconds: float = 2.0
     max_delay_seconds: float = 300.0
+    seat_wait_seconds: float = 15.0
 
     @classmethod
     def from_settings(cls, settings: RetrySettings) -> RetryPolicy:
-        return cls(settings.max_attempts, settings.base_delay_seconds, settings.max_delay_seconds)
+        return cls(
+            settings.max_attempts, settings.base_delay_seconds, settings.max_delay_seconds, settings.seat_wait_seconds
+        )
 
     def backoff(self, attempt: int, rng: random.Random | None = None) -> float:
         """Full jitter: uniform between 0 and the capped exponential ceiling for this attempt (1-based)."""
@@ -49,6 +54,9 @@ class RetryPolicy:
         """What to do after attempt number `attempt` (1-based) failed with `error` before anything was submitted."""
         if not is_transient(error):
             return RetryDecision(Disposition.FAIL)
+        if isinstance(error, SeatsExhausted):
+            # Seats free up when other sessions end or time out; waiting for one does not use up the write.
+            return RetryDecision(Disposition.WAIT_FOR_SEAT, (rng or random).uniform(0.5, 1.0) * self.seat_wait_seconds)
         if attempt >= self.max_attempts:
             return RetryDecision(Disposition.DEAD_LETTER)
         delay = self.backoff(attempt, rng)

@@ -18,6 +18,8 @@ class RetrySettings(_Section):
     max_attempts: int = Field(default=5, ge=1)
     base_delay_seconds: float = Field(default=2.0, gt=0)
     max_delay_seconds: float = Field(default=300.0, gt=0)
+    # Every legacy seat in use: the write waits about this long (jittered) and tries again, without using an attempt.
+    seat_wait_seconds: float = Field(default=15.0, gt=0)
 
 
 class SourceLimits(_Section):

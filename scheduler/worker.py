@@ -153,6 +153,17 @@ class WriteWorker:
     async def _not_submitted(self, claim: Claim, error: Exception) -> WriteStatus:
         decision = self._policy_for(claim).decide(error, claim.attempt, self.rng)
         kind, reason = type(error).__name__, describe_error(error)
+        if decision.disposition == Disposition.WAIT_FOR_SEAT:
+            await self._move(
+                claim,
+                WriteStatus.QUEUED,
+                f"waiting {decision.delay_seconds:.1f}s for a free seat (not counted as an attempt): {reason}",
+                next_attempt_at=self.claims.clock() + timedelta(seconds=decision.delay_seconds),
+                attempts=claim.attempt - 1,
+                error_kind=kind,
+                reason=reason,
+            )
+            return WriteStatus.QUEUED
         if decision.disposition == Disposition.RETRY:
             next_at = self.claims.clock() + timedelta(seconds=decision.delay_seconds)
             await self._move(
@@ -185,7 +196,8 @@ class WriteWorker:
         except LeaseLost:
             raise
         except Exception as error:
-            retry = self._policy_for(claim).decide(error, claim.attempt).disposition == Disposition.RETRY
+            disposition = self._policy_for(claim).decide(error, claim.attempt).disposition
+            retry = disposition in (Disposition.RETRY, Disposition.WAIT_FOR_SEAT)
             if isinstance(error, WriteOutcomeUnknown) or not retry:
                 return await self._unknown(claim, type(error).__name__, f"read-back undecided: {describe_error(error)}")
             delay = self.policy.backoff(claim.attempt, self.rng)

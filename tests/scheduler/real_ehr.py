@@ -101,6 +101,7 @@ def worker_environment(root: Path, server: LegacyWebServer, seats: int = 2, max_
         f"max_attempts = {max_attempts}\n"
         "base_delay_seconds = 0.2\n"
         "max_delay_seconds = 1\n"
+        "seat_wait_seconds = 2\n"
         f"[scheduler.sources.{SOURCE}]\n"
         'kind = "web"\n'
         f"seats = {seats}\n"

@@ -24,10 +24,17 @@ POLICY = RetryPolicy(max_attempts=5, base_delay_seconds=2.0, max_delay_seconds=6
 
 @pytest.mark.parametrize(
     "error",
-    [StepTimeout("t"), LegacyServerError("500"), SessionExpired("s"), SeatsExhausted("busy"), AppCrashed("gone")],
+    [StepTimeout("t"), LegacyServerError("500"), SessionExpired("s"), AppCrashed("gone")],
 )
 def test_transient_errors_are_retried(error: Exception) -> None:
     assert POLICY.decide(error, attempt=1).disposition == Disposition.RETRY
+
+
+def test_no_free_seat_waits_without_using_an_attempt_even_on_the_last_one() -> None:
+    for attempt in (1, 5):
+        decision = POLICY.decide(SeatsExhausted("busy"), attempt=attempt)
+        assert decision.disposition == Disposition.WAIT_FOR_SEAT
+        assert POLICY.seat_wait_seconds * 0.5 <= decision.delay_seconds <= POLICY.seat_wait_seconds
 
 
 @pytest.mark.parametrize("error", [LegacyValidationError("rejected"), LoginRejected("bad"), DriftError("moved")])

@@ -14,6 +14,7 @@ from bots.errors import (
     FieldMismatch,
     LegacyServerError,
     LegacyValidationError,
+    SeatsExhausted,
     SessionExpired,
     WriteNotVerified,
     WriteOutcomeUnknown,
@@ -168,6 +169,26 @@ async def test_a_write_dead_letters_at_the_workers_attempt_budget_not_the_submit
     assert record.attempts == record.max_attempts == 4
     assert record.reason is not None
     assert record.reason.startswith("attempts used up")
+
+
+async def test_a_write_waiting_for_a_free_seat_keeps_its_attempts(bench: QueueBench) -> None:
+    """Seats held by a killed worker's sessions until the legacy idle timeout: waits, not dead letters."""
+    write_id = await bench.submit("obs-1")
+    for _ in range(5):
+        bench.faults.add("obs-1", "find", SeatsExhausted("every seat is in use"))
+    statuses = []
+    for _ in range(5):
+        bench.clock.advance(1000)
+        statuses.append(await bench.worker().process(write_id))
+    record = await bench.queue.get(write_id)
+    assert statuses == [WriteStatus.QUEUED] * 5
+    assert record.attempts == 0
+    assert record.reason is not None
+    assert record.reason.startswith("SeatsExhausted")
+
+    bench.clock.advance(1000)
+    assert await bench.worker().process(write_id) == WriteStatus.SUCCEEDED
+    assert target_counts(bench.target) == {"obs-1": 1}
 
 
 async def test_outcome_unknown_goes_to_review_and_is_never_retried(bench: QueueBench) -> None:
