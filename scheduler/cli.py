@@ -160,11 +160,16 @@ def worker(log_level: str) -> None:
         raise click.ClickException(str(error)) from error
 
     async def run() -> None:
-        async with SchedulerRuntime(settings.scheduler, settings.data_dir, components) as runtime:
-            click.echo(f"worker {runtime.identity} ready", err=True)
-            with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
-                async for _ in signals:
-                    break
+        try:
+            async with SchedulerRuntime(settings.scheduler, settings.data_dir, components) as runtime:
+                click.echo(f"worker {runtime.identity} ready", err=True)
+                with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
+                    async for _ in signals:
+                        break
+        finally:
+            # Running jobs have finished (or their leases will be recovered): close browsers, drain the audit writer.
+            with anyio.CancelScope(shield=True):
+                await components.aclose()
         click.echo("worker stopped", err=True)
 
     anyio.run(run)

@@ -20,7 +20,7 @@ How `write` reports failure:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -114,3 +114,17 @@ class WorkerComponents:
     sync_sources: Mapping[str, SyncSource] = field(default_factory=dict)
     health_checks: Mapping[str, HealthCheck] = field(default_factory=dict)
     retention_targets: list[RetentionTarget] = field(default_factory=list)
+    # What the factory opened (browsers, the audit writer): closed last-opened first when the worker stops.
+    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    async def aclose(self) -> None:
+        """Close everything the factory opened, each even if an earlier one failed."""
+        errors: list[Exception] = []
+        for close in reversed(self.closers):
+            try:
+                await close()
+            except Exception as error:
+                errors.append(error)
+        self.closers = []
+        if errors:
+            raise errors[0]

@@ -11,6 +11,9 @@ the FHIR client behind each write from the facade's records in the shared queue 
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+
 from audit.observer import AuditObserver
 from audit.writer import TrailWriter
 from retrofhir.config import Settings
@@ -26,5 +29,22 @@ def bot_worker_components(settings: Settings) -> WorkerComponents:
     trail = open_audit_trail(settings)
     writer = TrailWriter(trail, settings.audit.writer_queue_size)
     runtimes = BotRuntimes(settings, discover_sources(settings.screen_maps_dir), AuditObserver(writer))
-    history = WriteHistory(create_engine(settings.scheduler.queue_url(settings.data_dir)))
-    return worker_components(runtimes, trail, history)
+    history_engine = create_engine(settings.scheduler.queue_url(settings.data_dir))
+    components = worker_components(runtimes, trail, WriteHistory(history_engine))
+    # Closed in reverse: browsers first (their last runs reach the writer), then the writer drains into the trail.
+    components.closers += [
+        in_thread(trail.close),
+        in_thread(writer.close),
+        history_engine.dispose,
+        runtimes.close,
+    ]
+    return components
+
+
+def in_thread(close: Callable[[], None]) -> Callable[[], Awaitable[None]]:
+    """A blocking close (the trail writer drains its queue) as an awaitable that leaves the event loop free."""
+
+    async def run() -> None:
+        await asyncio.to_thread(close)
+
+    return run
