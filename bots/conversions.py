@@ -3,6 +3,9 @@
 Legacy -> FHIR: trim, take the pattern's group, map through the value map, then type it (numbers, booleans, dates
 in the legacy format become ISO dates, or dateTimes in the source's time zone). FHIR -> legacy runs the same way
 back. Errors never quote the value: it may be patient data.
+
+`convert_quantity` turns a measurement between UCUM units of one dimension (kg, g, [lb_av]; m, cm, [in_i];
+Cel, [degF], K), so a write given in another unit than the legacy field's can be typed in the legacy one.
 """
 
 from __future__ import annotations
@@ -18,6 +21,23 @@ from bots.templates import as_text
 
 TOKENS = (("YYYY", "%Y"), ("MM", "%m"), ("DD", "%d"), ("HH", "%H"), ("mm", "%M"), ("ss", "%S"))
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "x", "checked", "on"})
+UCUM = "http://unitsofmeasure.org"
+# UCUM code -> (dimension, scale, offset): the value in the dimension's base unit is value * scale + offset.
+UCUM_UNITS: dict[str, tuple[str, Decimal, Decimal]] = {
+    "kg": ("mass", Decimal(1), Decimal(0)),
+    "g": ("mass", Decimal("0.001"), Decimal(0)),
+    "[lb_av]": ("mass", Decimal("0.45359237"), Decimal(0)),
+    "[oz_av]": ("mass", Decimal("0.028349523125"), Decimal(0)),
+    "m": ("length", Decimal(1), Decimal(0)),
+    "cm": ("length", Decimal("0.01"), Decimal(0)),
+    "mm": ("length", Decimal("0.001"), Decimal(0)),
+    "[in_i]": ("length", Decimal("0.0254"), Decimal(0)),
+    "[ft_i]": ("length", Decimal("0.3048"), Decimal(0)),
+    "K": ("temperature", Decimal(1), Decimal(0)),
+    "Cel": ("temperature", Decimal(1), Decimal("273.15")),
+    "[degF]": ("temperature", Decimal(5) / Decimal(9), Decimal("273.15") - Decimal(32) * Decimal(5) / Decimal(9)),
+}
+CONVERTED_PLACES = Decimal("0.01")  # a converted measurement keeps two decimals: finer than any vital sign's use
 
 
 class ConversionError(ValueError):
@@ -107,3 +127,15 @@ def _format_date(iso: str, legacy_format: str, zone: ZoneInfo) -> str:
     except ValueError:
         raise ConversionError("not an ISO date or dateTime") from None
     return moment.strftime(strftime_format(legacy_format))
+
+
+def convert_quantity(value: Decimal, from_code: str, to_code: str) -> Decimal | None:
+    """The value in `to_code` units (two decimals, trailing zeros dropped); None when the units do not convert."""
+    source, target = UCUM_UNITS.get(from_code), UCUM_UNITS.get(to_code)
+    if source is None or target is None or source[0] != target[0]:
+        return None
+    if from_code == to_code:
+        return value
+    base = value * source[1] + source[2]
+    converted = ((base - target[2]) / target[1]).quantize(CONVERTED_PLACES)
+    return converted.normalize() if converted != converted.to_integral_value() else converted.quantize(Decimal(1))

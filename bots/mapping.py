@@ -1,16 +1,20 @@
 """Bindings at work: a record read from screens becomes a FHIR resource, and a FHIR resource becomes field values.
 
 A record is the text of named fields (`{"last_name": "Smith", "dob": "03/14/1958"}`). Both directions use the same
-rules, so what is written is what a later read will find.
+rules, so what is written is what a later read will find. A binding whose `match` asks for a UCUM unit
+(`valueQuantity.code: "[lb_av]"`) also takes a quantity in another unit of the same dimension (kg), converted
+before it is written: the legacy record then holds, and a read gives back, the legacy unit.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bots.conversions import ConversionError, to_fhir, to_legacy
+from bots.conversions import UCUM, ConversionError, convert_quantity, to_fhir, to_legacy
 from bots.errors import DriftError, InputRejected
 from bots.fhir_paths import get_all, get_first, set_path
 from bots.map_models import Binding, ElementRule
@@ -77,17 +81,47 @@ def record_to_resource(binding_name: str, binding: Binding, record: Record, zone
     return resource
 
 
+def in_binding_units(binding: Binding, resource: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The resource with every UCUM quantity whose unit the binding's `match` fixes converted to that unit.
+
+    Quantities without the UCUM system, without a number, or in a unit that does not convert stay as they are
+    (and so do not match). The resource given is never changed.
+    """
+    converted: dict[str, Any] | None = None
+    for path, wanted in binding.match.items():
+        if not path.endswith(".code"):
+            continue
+        quantity_path = path.removesuffix(".code")
+        quantity = get_first(resource, quantity_path)
+        if not isinstance(quantity, dict) or quantity.get("system") != UCUM or quantity.get("code") in (None, wanted):
+            continue
+        try:
+            value = convert_quantity(Decimal(str(quantity.get("value"))), str(quantity["code"]), wanted)
+        except InvalidOperation:
+            continue
+        if value is None:
+            continue
+        converted = converted if converted is not None else copy.deepcopy(dict(resource))
+        target = get_first(converted, quantity_path)
+        target.update(value=value, code=wanted)
+        target.pop("unit", None)  # the human-readable unit named the unit converted from
+    return resource if converted is None else converted
+
+
 def binding_matches(binding: Binding, resource: Mapping[str, Any]) -> bool:
-    """Whether a resource is the kind this binding writes (e.g. the right LOINC code)."""
+    """Whether a resource is the kind this binding writes (e.g. the right LOINC code, a unit that converts)."""
     if resource.get("resourceType") != binding.resource:
         return False
+    resource = in_binding_units(binding, resource)
     return all(value in [str(found) for found in get_all(resource, path)] for path, value in binding.match.items())
 
 
 def resource_to_fields(
     binding_name: str, binding: Binding, resource: Mapping[str, Any], zone: ZoneInfo
 ) -> dict[str, str]:
-    """Legacy field values for a resource; raises InputRejected when a value has no legacy form."""
+    """Legacy field values for a resource, quantities in the binding's units; InputRejected for a value without a
+    legacy form."""
+    resource = in_binding_units(binding, resource)
     fields: dict[str, str] = {}
     for number, rule in enumerate(binding.rules):
         if not rule.write or rule.field is None or rule.pattern is not None or rule.field in fields:

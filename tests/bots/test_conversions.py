@@ -1,4 +1,4 @@
-"""Value conversions both ways: value maps, legacy date formats with time zones, numbers, patterns."""
+"""Value conversions both ways: value maps, legacy date formats with time zones, numbers, patterns, UCUM units."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bots.conversions import ConversionError, to_fhir, to_legacy
+from bots.conversions import ConversionError, convert_quantity, to_fhir, to_legacy
 from bots.map_models import ElementRule
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -48,3 +48,14 @@ def test_numbers_and_patterns() -> None:
     assert to_fhir("", rule(type="decimal"), CHICAGO) is None
     with pytest.raises(ConversionError, match="number"):
         to_fhir("12 kg", rule(type="decimal"), CHICAGO)
+
+
+def test_quantities_convert_within_a_dimension_only() -> None:
+    assert convert_quantity(Decimal("70"), "kg", "[lb_av]") == Decimal("154.32")
+    assert convert_quantity(Decimal("180"), "cm", "[in_i]") == Decimal("70.87")
+    assert convert_quantity(Decimal("37"), "Cel", "[degF]") == Decimal("98.6")
+    assert convert_quantity(Decimal("100"), "Cel", "[degF]") == Decimal("212")
+    assert convert_quantity(Decimal("98.6"), "[degF]", "Cel") == Decimal("37")
+    assert convert_quantity(Decimal("5"), "[lb_av]", "[lb_av]") == Decimal("5")
+    assert convert_quantity(Decimal("1"), "kg", "cm") is None
+    assert convert_quantity(Decimal("1"), "kg", "stone") is None

@@ -155,3 +155,28 @@ async def test_session_expiry_mid_flow_relogs_in_and_reruns(
     assert patient["id"] == "0100164"
     assert runtime.pool.logins == 2
     assert [step.error.kind for step in recorder.steps if step.error] == ["SessionExpired"]
+
+
+async def test_a_weight_given_in_kg_is_written_and_read_back_in_the_legacy_unit(
+    make_runtime: RuntimeFactory, legacy_web_clean: LegacyWebServer
+) -> None:
+    runtime = make_runtime()
+    in_kg = {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7"}]},
+        "subject": {"reference": "Patient/0100164"},
+        "effectiveDateTime": "2026-05-06T08:15:00Z",
+        "valueQuantity": {"value": 70, "unit": "kg", "system": "http://unitsofmeasure.org", "code": "kg"},
+    }
+    result = await runtime.create(in_kg)
+    assert result.resource["valueQuantity"] == {
+        "value": 154.32,
+        "unit": "lb",
+        "system": "http://unitsofmeasure.org",
+        "code": "[lb_av]",
+    }
+    stored = legacy_web_clean.query(
+        "SELECT weight_lb FROM vitals WHERE patient_id = 4 AND taken_date = '2026-05-06' AND taken_time = '08:15'"
+    )
+    assert [row["weight_lb"] for row in stored] == [154.32]

@@ -81,3 +81,30 @@ def test_write_defaults_and_selector_paths(legacy_web_map: ScreenMap) -> None:
     }
     fields = resource_to_fields("condition", legacy_web_map.bindings["condition"], condition, UTC)
     assert fields == {"icd10": "I10", "description": "Essential hypertension", "status": "Active"}
+
+
+def _weight(value: object, code: str, system: str = "http://unitsofmeasure.org") -> dict[str, object]:
+    return {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7"}]},
+        "subject": {"reference": "Patient/0100046"},
+        "effectiveDateTime": "2023-10-29T09:44:00+00:00",
+        "valueQuantity": {"value": value, "unit": "kg", "system": system, "code": code},
+    }
+
+
+def test_a_quantity_in_another_unit_is_written_in_the_legacy_unit(legacy_web_map: ScreenMap) -> None:
+    binding = legacy_web_map.bindings["weight"]
+    in_kg = _weight(70, "kg")
+    assert binding_matches(binding, in_kg)
+    fields = resource_to_fields("weight", binding, in_kg, UTC)
+    assert fields["weight_lb"] == "154.32"
+    assert in_kg["valueQuantity"] == {"value": 70, "unit": "kg", "system": "http://unitsofmeasure.org", "code": "kg"}
+
+
+def test_a_quantity_that_does_not_convert_matches_no_binding(legacy_web_map: ScreenMap) -> None:
+    binding = legacy_web_map.bindings["weight"]
+    assert not binding_matches(binding, _weight(70, "cm"))
+    assert not binding_matches(binding, _weight(70, "kg", system="http://example.org/units"))
+    assert not binding_matches(binding, _weight("heavy", "kg"))
