@@ -1,8 +1,10 @@
 """`retrofhir serve`: the facade, the scheduler with its workers and the audit trail in one process.
 
 One FHIR base per screen map (`/fhir/legacy-web`, `/fhir/legacy-desktop`), the auditor console under `/audit`,
-the write queue's admin API under `/admin/queue`. `--no-workers` serves the API only and leaves the writes to
-`retrofhir worker` processes sharing the same PostgreSQL databases.
+the write queue's admin API under `/admin/queue` (health-check states at `/admin/queue/health-checks`). With workers
+it also runs each source's canary health checks, its configured syncs into the local store and the retention purges
+(`[scheduler.sources.<id>]`, `[scheduler] retention_days`). `--no-workers` serves the API only and leaves the writes
+and periodic jobs to `retrofhir worker` processes sharing the same PostgreSQL databases.
 """
 
 from __future__ import annotations

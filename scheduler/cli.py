@@ -161,7 +161,8 @@ def worker(log_level: str) -> None:
 
     async def run() -> None:
         try:
-            async with SchedulerRuntime(settings.scheduler, settings.data_dir, components) as runtime:
+            scheduler_settings = components.scheduler_settings or settings.scheduler
+            async with SchedulerRuntime(scheduler_settings, settings.data_dir, components) as runtime:
                 click.echo(f"worker {runtime.identity} ready", err=True)
                 with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
                     async for _ in signals:

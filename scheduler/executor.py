@@ -24,6 +24,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from scheduler.settings import SchedulerSettings
+
 
 @dataclass(frozen=True)
 class WriteRequest:
@@ -114,6 +116,8 @@ class WorkerComponents:
     sync_sources: Mapping[str, SyncSource] = field(default_factory=dict)
     health_checks: Mapping[str, HealthCheck] = field(default_factory=dict)
     retention_targets: list[RetentionTarget] = field(default_factory=list)
+    # The scheduler section completed by the factory (defaults for the sources it found); None: use the file's.
+    scheduler_settings: SchedulerSettings | None = None
     # What the factory opened (browsers, the audit writer): closed last-opened first when the worker stops.
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bots.errors import SeatsExhausted
 from scheduler.executor import HealthCheck, HealthReport, RetentionTarget, SyncSource
 from scheduler.notify import Alerts
 from scheduler.queue import Clock, utc_now
@@ -59,9 +60,14 @@ class HealthMonitor:
         self.alerts = alerts
         self.clock = clock
 
-    async def run(self, name: str, check: HealthCheck) -> HealthState:
+    async def run(self, name: str, check: HealthCheck) -> HealthState | None:
+        """Run one check and record its state; None when it was skipped because every legacy seat was busy
+        (a busy source says nothing about its screens)."""
         try:
             report = await check.check()
+        except SeatsExhausted:
+            logger.info("health check %s skipped: no free seat at the legacy system", name)
+            return None
         except Exception as error:
             report = HealthReport(examples_run=0, failed=(f"check raised {type(error).__name__}",))
         return await self.record(name, report)

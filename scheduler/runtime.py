@@ -74,7 +74,7 @@ async def sweep_job() -> None:
 async def sync_job(source: str) -> None:
     runtime = _runtime()
     sync_source = runtime.components.sync_sources.get(source)
-    async with runtime.job_slot() as admitted:
+    async with runtime.job_slot(f"sync:{source}") as admitted:
         if admitted and sync_source is not None:
             await run_sync(source, sync_source)
 
@@ -82,7 +82,7 @@ async def sync_job(source: str) -> None:
 async def health_check_job(name: str) -> None:
     runtime = _runtime()
     check = runtime.components.health_checks.get(name)
-    async with runtime.job_slot() as admitted:
+    async with runtime.job_slot(f"health:{name}") as admitted:
         if admitted and check is not None:
             await runtime.health.run(name, check)
 
@@ -136,6 +136,7 @@ class SchedulerRuntime:
         self._scheduler: AsyncScheduler | None = None
         self._closing = False
         self._jobs_running = 0
+        self._periodic_running: set[str] = set()
 
     @property
     def scheduler(self) -> AsyncScheduler:
@@ -194,16 +195,20 @@ class SchedulerRuntime:
         await self._exit_stack.aclose()
 
     @asynccontextmanager
-    async def job_slot(self) -> AsyncIterator[bool]:
-        """Yields whether a job may run: False once the runtime is shutting down."""
-        if self._closing:
+    async def job_slot(self, periodic: str | None = None) -> AsyncIterator[bool]:
+        """Yields whether a job may run: False once the runtime is shutting down, or for a periodic job (`periodic`
+        names it) whose previous run in this process has not finished (a slow canary must not pile up)."""
+        if self._closing or (periodic is not None and periodic in self._periodic_running):
             yield False
             return
         self._jobs_running += 1
+        if periodic is not None:
+            self._periodic_running.add(periodic)
         try:
             yield True
         finally:
             self._jobs_running -= 1
+            self._periodic_running.discard(periodic or "")
 
     async def _configure(self, scheduler: AsyncScheduler) -> None:
         # Concurrency is the write queue's business (seat budgets, per-patient order), not APScheduler's.

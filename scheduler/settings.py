@@ -30,8 +30,14 @@ class SourceLimits(_Section):
     seats: int = Field(default=1, ge=1)
     # Desktop sources drive one screen: every source on the same display shares one slot.
     display: int | None = None
+    # Sync: FHIR searches run on a schedule into the local store, e.g. "Patient?identifier=0100046" or
+    # "Encounter?date={today}" ({today} is the current date); a search returns every page up to `sync_max_pages`.
     sync_interval_seconds: float | None = Field(default=None, gt=0)
-    health_check_interval_seconds: float | None = Field(default=None, gt=0)
+    sync_searches: list[str] = Field(default_factory=list)
+    sync_max_pages: int = Field(default=5, ge=1)
+    # Health check: a canary run of the screen map's read-only examples (only those named, if any are).
+    health_check_interval_seconds: float | None = Field(default=3600.0, gt=0)
+    health_check_examples: list[str] = Field(default_factory=list)
 
 
 class SchedulerSettings(_Section):
@@ -56,8 +62,9 @@ class SchedulerSettings(_Section):
     # Receives a JSON POST when a write fails (dead-lettered) or lands in `unknown`, and on health state changes.
     alert_webhook_url: str | None = None
     retention_interval_seconds: float = Field(default=86400.0, gt=0)
-    # Days to keep what each retention target holds, by target name; finished writes are the target `write-queue`.
-    retention_days: dict[str, int] = Field(default_factory=lambda: {"write-queue": 30})
+    # Days to keep what each retention target holds, by target name: finished writes (`write-queue`), the facade's
+    # local store (`store`) and the audit trail's step detail and screenshots (`audit`, else `[audit] retention_days`).
+    retention_days: dict[str, int] = Field(default_factory=lambda: {"write-queue": 30, "store": 90})
 
     def queue_url(self, data_dir: Path) -> str:
         """The SQLAlchemy URL of the write queue's tables."""

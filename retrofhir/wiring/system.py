@@ -11,6 +11,7 @@ and `retrofhir worker` processes sharing the same databases (PostgreSQL) run the
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import secrets
 from contextlib import AsyncExitStack
@@ -33,7 +34,9 @@ from fhir_facade.audit_routes import audit_fhir_router
 from fhir_facade.auth.dependencies import require_role
 from fhir_facade.providers.audit_provider import AuditedProvider
 from fhir_facade.providers.bot_provider import BotProvider
+from fhir_facade.store import LocalStore
 from retrofhir.config import Settings
+from retrofhir.wiring.periodic import periodic_components
 from retrofhir.wiring.sources import SourceSpec, discover_sources
 from scheduler.admin_api import admin_router
 from scheduler.bot_executor import BotWriteExecutor
@@ -62,18 +65,21 @@ def open_audit_trail(settings: Settings) -> AuditTrail:
         return AuditTrail.open(settings.audit, settings.data_dir)
 
 
-def scheduler_settings_for(settings: SchedulerSettings, sources: list[SourceSpec]) -> SchedulerSettings:
-    """The scheduler section with a write budget for every source it does not configure itself.
+def scheduler_settings_for(settings: Settings, sources: list[SourceSpec]) -> SchedulerSettings:
+    """The scheduler section with a write budget for every source it does not configure itself, and the audit
+    trail's retention (`[audit] retention_days`) unless the section names one.
 
     Writes of a web source get every seat but one (kept for reads); a desktop source has one screen.
     """
-    limits = dict(settings.sources)
+    scheduler = settings.scheduler
+    limits = dict(scheduler.sources)
     for spec in sources:
         source = spec.screen_map.source
         if source.id not in limits:
             seats = max(1, source.seat_limit - 1)
             limits[source.id] = SourceLimits(kind=source.driver, seats=seats)
-    return settings.model_copy(update={"sources": limits})
+    retention_days = {"audit": settings.audit.retention_days, **scheduler.retention_days}
+    return scheduler.model_copy(update={"sources": limits, "retention_days": retention_days})
 
 
 class BotRuntimes:
@@ -139,12 +145,18 @@ class RetroFhirSystem:
         # The facade learns which runs served each request, to keep its answer with them (FhirAuditMiddleware).
         runtimes = BotRuntimes(settings, self.sources, RequestRunObserver(AuditObserver(writer)))
         stack.push_async_callback(runtimes.close)
-        scheduler_settings = scheduler_settings_for(settings.scheduler, self.sources)
+        scheduler_settings = scheduler_settings_for(settings, self.sources)
+        store = LocalStore(settings.fhir.store_url(settings.data_dir), settings.fhir.store.memory_entries)
+        stack.push_async_callback(store.close)
+        await store.create_schema()
         components = WorkerComponents()
         if self.run_workers:
             history_engine = create_engine(scheduler_settings.queue_url(settings.data_dir))
             stack.push_async_callback(history_engine.dispose)
             components = worker_components(runtimes, trail, WriteHistory(history_engine))
+            periodic = periodic_components(settings, scheduler_settings, self.sources, runtimes.by_source, trail, store)
+            components = dataclasses.replace(components, **periodic.as_components())
+            stack.push_async_callback(components.aclose)
         runtime = SchedulerRuntime(scheduler_settings, settings.data_dir, components, run_workers=self.run_workers)
         self.scheduler = await stack.enter_async_context(runtime)
         write_queue = FacadeWriteQueue(runtime, {spec.fhir_name: spec.source_id for spec in self.sources})
@@ -159,7 +171,9 @@ class RetroFhirSystem:
         admin.include_router(admin_router(runtime.queue, runtime.health))
         console = console_router(trail, settings.audit.auditor_role)
         audited_queue = RequestJobWriteQueue(write_queue)
-        self._app = create_app(settings, providers, audited_queue, extra_routers=(audit_fhir_router(), console, admin))
+        self._app = create_app(
+            settings, providers, audited_queue, store=store, extra_routers=(audit_fhir_router(), console, admin)
+        )
         source_ids = {spec.fhir_name: spec.source_id for spec in self.sources}
         self._app.add_middleware(FhirAuditMiddleware, trail=trail, source_ids=source_ids)
         return self
