@@ -19,10 +19,12 @@ MAX_HISTORY = 50
 
 @dataclass(frozen=True)
 class PagePosition:
-    """Where a FHIR page starts: a legacy page (None = the first) and how many of its records to skip."""
+    """Where a FHIR page starts: a legacy page (None = the first) and how many of its records to skip; `branch`
+    is which legacy search of a union (one per value of a multi-valued parameter) the page is in."""
 
     legacy_cursor: str | None = None
     skip: int = 0
+    branch: int = 0
 
 
 @dataclass(frozen=True)
@@ -42,15 +44,16 @@ class PageCursor:
 
 
 def _position_json(position: PagePosition) -> list[object]:
-    return [position.legacy_cursor, position.skip]
+    return [position.legacy_cursor, position.skip, position.branch]
 
 
 def _position(raw: object) -> PagePosition:
-    if not (isinstance(raw, list) and len(raw) == 2 and isinstance(raw[1], int)):
+    # Cursors issued before unions existed have no branch: they are in the only one.
+    if not (isinstance(raw, list) and len(raw) in (2, 3) and all(isinstance(number, int) for number in raw[1:])):
         raise ValueError("bad position")
     if raw[0] is not None and not isinstance(raw[0], str):
         raise ValueError("bad legacy cursor")
-    return PagePosition(raw[0], raw[1])
+    return PagePosition(raw[0], *raw[1:])
 
 
 def encode_cursor(cursor: PageCursor) -> str:

@@ -130,6 +130,30 @@ def test_a_search_the_legacy_screen_cannot_narrow_is_refused(http: httpx.Client)
     assert http.get("/Observation", params={"code": "http://loinc.org|2345-7"}).status_code == 400
 
 
+def test_several_comma_separated_values_are_a_union_of_legacy_searches(
+    facade: RunningFacade, http: httpx.Client
+) -> None:
+    facade.provider.searches.clear()
+    union = http.get("/Patient", params={"_id": "4,2,4,9"}).json()
+    assert sorted(_ids(union)) == ["2", "4", "9"], "each patient once, even when two values find it"
+    assert union["total"] == 3
+    assert [search.params[0].values for search in facade.provider.searches] == [("4",), ("2",), ("4",), ("9",)]
+    pages: list[str] = []
+    url: str | None = "/Patient?_id=1,2,3,4,5&_count=2"
+    while url is not None:
+        page = http.get(url).json()
+        pages += _ids(page)
+        url = next((link["url"] for link in page["link"] if link["relation"] == "next"), None)
+    assert sorted(pages) == ["1", "2", "3", "4", "5"], "the next links walk through every branch"
+    smiths = set(_ids(http.get("/Patient", params={"family": "smith", "_count": "100"}).json()))
+    nguyens = set(_ids(http.get("/Patient", params={"family": "nguyen", "_count": "100"}).json()))
+    either = _ids(http.get("/Patient", params={"family": "smith,nguyen", "_count": "100"}).json())
+    assert sorted(either) == sorted(smiths | nguyens)
+    too_many = http.get("/Patient", params={"_id": ",".join(str(number) for number in range(1, 40))})
+    assert too_many.status_code == 400
+    assert too_many.json()["issue"][0]["code"] == "too-costly"
+
+
 def test_unknown_parameters_are_reported_or_refused_when_strict(http: httpx.Client) -> None:
     lenient = http.get("/Patient", params={"family": "smith", "shoe-size": "12"}).json()
     outcomes = [entry for entry in lenient["entry"] if entry["search"]["mode"] == "outcome"]

@@ -7,7 +7,7 @@ import pytest
 from fhir_facade.outcomes import FhirError, IssueCode
 from fhir_facade.providers import legacy_profile
 from fhir_facade.search.params import parse_query
-from fhir_facade.search.planner import plan_search
+from fhir_facade.search.planner import MAX_UNION_SEARCHES, plan_search
 
 PATIENT = legacy_profile().resources["Patient"]
 
@@ -41,3 +41,30 @@ def test_unknown_parameters_and_sorts_are_ignored_or_refused() -> None:
     with pytest.raises(FhirError) as strict:
         _plan(("family", "smith"), ("favourite-colour", "blue"), strict=True)
     assert strict.value.status == 400
+
+
+def test_several_values_of_a_narrowing_parameter_become_one_legacy_search_each() -> None:
+    plan = plan_search(PATIENT, parse_query([("_id", "1,2,3"), ("gender", "male")]), strict=False)
+    assert plan.union is not None
+    assert plan.branches == 3
+    assert [param.values for param in plan.branch_params(1)] == [("2",)]
+    assert [param.values for param in plan.earlier_branch_params(2)] == [("1",), ("2",)]
+    assert {planned.param.name for planned in plan.post_filters} == {"gender"}
+    fewest = plan_search(PATIENT, parse_query([("_id", "1,2,3"), ("family", "a,b")]), strict=False)
+    assert fewest.union is not None
+    assert fewest.union.param.name == "family"
+    assert {planned.param.name for planned in fewest.post_filters} == {"_id"}
+    sorted_union = plan_search(PATIENT, parse_query([("_id", "1,2"), ("_sort", "family")]), strict=False)
+    assert sorted_union.sort == ()
+    assert any("_sort" in reason for reason in sorted_union.ignored)
+    assert plan_search(PATIENT, parse_query([("_id", "1,2"), ("family", "smith")]), strict=False).union is None
+
+
+def test_a_union_beyond_the_cost_limit_is_refused() -> None:
+    values = ",".join(str(number) for number in range(MAX_UNION_SEARCHES + 1))
+    with pytest.raises(FhirError) as refused:
+        _plan(("_id", values))
+    assert refused.value.code == IssueCode.TOO_COSTLY
+    assert "_id" in refused.value.diagnostics
+    with pytest.raises(FhirError):
+        _plan(("birthdate", "ge1950,1960-01-01"))
