@@ -13,7 +13,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from audit.annotate import annotate
+    from audit.annotate import annotate, neighbour_boxes
     from audit.blobstore import ScreenshotMismatch, ScreenshotMissing, ScreenshotStore
     from audit.chain import GENESIS_HASH, RecordKind, record_hash
     from audit.keys import AuditKeyError, KeyRing, NoAuditKey, append_new_key
@@ -46,6 +46,7 @@ _HOMES = {
     "VerificationReport": "verify",
     "annotate": "annotate",
     "append_new_key": "keys",
+    "neighbour_boxes": "annotate",
     "purge_before": "purge",
     "purge_expired": "purge",
     "record_hash": "chain",
@@ -72,6 +73,7 @@ __all__ = [
     "VerificationReport",
     "annotate",
     "append_new_key",
+    "neighbour_boxes",
     "purge_before",
     "purge_expired",
     "record_hash",

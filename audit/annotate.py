@@ -7,16 +7,21 @@ byte-for-byte what the bot saw, so its hash is evidence, and identical screens d
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from functools import lru_cache
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, ImageStat
 
 from audit.records import StepView
+from bots.observer import Box
 
 BOX_COLOURS = {"ok": (220, 30, 30), "drift": (230, 140, 0), "failed": (150, 0, 160)}
 LABEL_TEXT = (255, 255, 255)
 FONT_PATH = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 FONT_SIZE = 14
+FRAME_WIDTH = 3
+LABEL_GAP = 2
+LABEL_PADDING = 4
 
 
 @lru_cache(maxsize=1)
@@ -27,35 +32,96 @@ def _font() -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
         return ImageFont.load_default(FONT_SIZE)
 
 
-def annotate(png: bytes, step: StepView) -> bytes:
-    """The screenshot with the step's box and label drawn on it, as PNG; unchanged size."""
+def annotate(png: bytes, step: StepView, neighbours: Sequence[Box] = ()) -> bytes:
+    """The screenshot with the step's box and label drawn on it, as PNG; unchanged size.
+
+    `neighbours` are the boxes of the other steps on the same screenshot: the label is placed beside the box where
+    it covers neither the element, nor those boxes, nor (as far as possible) anything drawn on the screen.
+    """
     with Image.open(io.BytesIO(png)) as opened:
         image = opened.convert("RGB")
     draw = ImageDraw.Draw(image)
     colour = BOX_COLOURS.get(step.outcome or "ok", BOX_COLOURS["ok"])
     font = _font()
-    label = step.label
-    if step.box is not None:
-        box = step.box
-        left, top = max(box.x, 0), max(box.y, 0)
-        right = min(box.x + box.width, image.width - 1)
-        bottom = min(box.y + box.height, image.height - 1)
-        for inset in range(3):
-            draw.rectangle((left - inset, top - inset, right + inset, bottom + inset), outline=colour)
-        anchor_x, anchor_y = left, top - 3
+    text_box = draw.textbbox((0, 0), step.label, font=font)
+    label_size = (
+        int(text_box[2] - text_box[0]) + 2 * LABEL_PADDING,
+        int(text_box[3] - text_box[1]) + 2 * LABEL_PADDING,
+    )
+    if step.box is None:
+        label_x, label_y = 4, 4
     else:
-        anchor_x, anchor_y = 4, 4
-    text_box = draw.textbbox((0, 0), label, font=font)
-    text_width, text_height = text_box[2] - text_box[0], text_box[3] - text_box[1]
-    label_x = min(max(anchor_x - 3, 0), max(image.width - text_width - 8, 0))
-    label_y = anchor_y - text_height - 8 if anchor_y - text_height - 8 >= 0 else (anchor_y + 6 if step.box else 4)
-    if step.box is not None and label_y > anchor_y:
-        label_y = min(step.box.y + step.box.height + 4, image.height - text_height - 8)
-    draw.rectangle((label_x, label_y, label_x + text_width + 8, label_y + text_height + 8), fill=colour)
-    draw.text((label_x + 4, label_y + 4 - text_box[1]), label, fill=LABEL_TEXT, font=font)
+        frame = _frame(step.box, image.size)
+        label_x, label_y = _label_spot(image.convert("L"), frame, label_size, neighbours)
+        for inset in range(FRAME_WIDTH):
+            draw.rectangle((frame[0] + inset, frame[1] + inset, frame[2] - inset, frame[3] - inset), outline=colour)
+    draw.rectangle((label_x, label_y, label_x + label_size[0] - 1, label_y + label_size[1] - 1), fill=colour)
+    draw.text((label_x + LABEL_PADDING, label_y + LABEL_PADDING - text_box[1]), step.label, fill=LABEL_TEXT, font=font)
     output = io.BytesIO()
     image.save(output, format="PNG", optimize=False, compress_level=3)
     return output.getvalue()
+
+
+Rect = tuple[int, int, int, int]  # left, top, right, bottom (inclusive)
+
+
+def _frame(box: Box, size: tuple[int, int]) -> Rect:
+    """The drawn frame: FRAME_WIDTH lines just outside the element's edges, kept inside the image."""
+    width, height = size
+    outset = FRAME_WIDTH - 1
+    return (
+        min(max(box.x - outset, 0), width - 1),
+        min(max(box.y - outset, 0), height - 1),
+        min(box.x + box.width + outset, width - 1),
+        min(box.y + box.height + outset, height - 1),
+    )
+
+
+def _label_spot(gray: Image.Image, frame: Rect, size: tuple[int, int], neighbours: Sequence[Box]) -> tuple[int, int]:
+    """Where the label goes: of the spots beside the frame, the first that overlaps no neighbour box and covers the
+    least drawn content (ink), never the element itself unless there is no room anywhere else."""
+    left, top, right, bottom = frame
+    width, height = size
+    middle = (top + bottom - height) // 2
+    spots = [
+        (left, top - LABEL_GAP - height),  # above, left-aligned
+        (right + LABEL_GAP, middle),  # to the right
+        (left, bottom + LABEL_GAP),  # below, left-aligned
+        (left - LABEL_GAP - width, middle),  # to the left
+        (right - width, top - LABEL_GAP - height),  # above, right-aligned
+        (right - width, bottom + LABEL_GAP),  # below, right-aligned
+    ]
+    others = [_frame(box, gray.size) for box in neighbours]
+    scored: list[tuple[float, int, int, int]] = []
+    for order, (x, y) in enumerate(spots):
+        x = min(max(x, 0), max(gray.width - width, 0))
+        y = min(max(y, 0), max(gray.height - height, 0))
+        spot = (x, y, x + width - 1, y + height - 1)
+        covered = sum(_overlap(spot, other) for other in others if other != frame)
+        score = (1_000_000 if _overlap(spot, frame) else 0) + covered * 100 + _ink(gray, spot)
+        scored.append((score, order, x, y))
+    _, _, x, y = min(scored)
+    return x, y
+
+
+def _overlap(first: Rect, second: Rect) -> int:
+    width = min(first[2], second[2]) - max(first[0], second[0]) + 1
+    height = min(first[3], second[3]) - max(first[1], second[1]) + 1
+    return width * height if width > 0 and height > 0 else 0
+
+
+def _ink(gray: Image.Image, spot: Rect) -> float:
+    """How much is drawn under a spot: the spread of its grey levels (0 on plain background)."""
+    return float(ImageStat.Stat(gray.crop((spot[0], spot[1], spot[2] + 1, spot[3] + 1))).stddev[0])
+
+
+def neighbour_boxes(steps: Sequence[StepView], step: StepView) -> list[Box]:
+    """The boxes of the other steps shown on the same screenshot as `step`."""
+    return [
+        other.box
+        for other in steps
+        if other.box is not None and other.seq != step.seq and other.screenshot_sha256 == step.screenshot_sha256
+    ]
 
 
 def focus(annotated_png: bytes, step: StepView, width: int = 640, height: int = 260) -> bytes | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 from audit.keys import BlobCorrupted, KeyRing
@@ -15,6 +16,9 @@ class ScreenshotMissing(Exception):
 
 class ScreenshotMismatch(Exception):
     """A screenshot file decrypted to content whose hash is not its name (or could not be decrypted)."""
+
+
+_DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
 def sha256_hex(data: bytes) -> str:
@@ -30,17 +34,21 @@ class ScreenshotStore:
         root.mkdir(parents=True, exist_ok=True)
 
     def path_of(self, digest: str) -> Path:
-        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        if not _DIGEST.fullmatch(digest):
             raise ValueError("not a SHA-256 hex digest")
         return self.root / digest[:2] / digest[2:4] / f"{digest}.bin"
 
     def put(self, png: bytes) -> str:
         """Store `png` once (a second identical screenshot costs a hash and a stat) and return its hash."""
         digest = sha256_hex(png)
+        self.put_hashed(digest, png)
+        return digest
+
+    def put_hashed(self, digest: str, png: bytes) -> None:
+        """`put` for a caller that has just hashed `png` itself (`digest` must be its SHA-256)."""
         path = self.path_of(digest)
         if not path.exists():
             self._write_atomically(path, self.keys.encrypt(png, digest.encode("ascii")))
-        return digest
 
     def get(self, digest: str) -> bytes:
         """The plaintext PNG, checked against its hash; raises ScreenshotMissing or ScreenshotMismatch."""

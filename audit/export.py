@@ -15,7 +15,7 @@ from importlib import resources
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from audit.annotate import annotate
+from audit.annotate import annotate, neighbour_boxes
 from audit.blobstore import ScreenshotMismatch, ScreenshotMissing
 from audit.chain import __doc__ as CHAIN_RULES
 from audit.fhir_resources import audit_event_for, provenance_for
@@ -50,10 +50,12 @@ def _data_uri(png: bytes) -> str:
 
 def _steps(trail: AuditTrail, records: list[ChainRecord]) -> list[ExportedStep]:
     exported: list[ExportedStep] = []
-    for record in records:
-        if record.kind != "step":
-            continue
-        view = step_view(record.seq, record.record_hash, record.screenshot_sha256, _payload(record))
+    views = [
+        step_view(record.seq, record.record_hash, record.screenshot_sha256, _payload(record))
+        for record in records
+        if record.kind == "step"
+    ]
+    for view in views:
         if view.purged or view.screenshot_sha256 is None:
             exported.append(ExportedStep(view, None, None, None))
             continue
@@ -62,7 +64,9 @@ def _steps(trail: AuditTrail, records: list[ChainRecord]) -> list[ExportedStep]:
         except (ScreenshotMissing, ScreenshotMismatch) as error:
             exported.append(ExportedStep(view, None, None, str(error)))
             continue
-        exported.append(ExportedStep(view, _data_uri(annotate(png, view)), _data_uri(png), None))
+        exported.append(
+            ExportedStep(view, _data_uri(annotate(png, view, neighbour_boxes(views, view))), _data_uri(png), None)
+        )
     return exported
 
 

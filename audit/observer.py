@@ -1,8 +1,9 @@
-"""The engine's RunObserver backed by the audit trail: a run's records are handed to the writer in one batch.
+"""The engine's RunObserver backed by the audit trail: every record goes to the background writer as it happens.
 
-A step costs the bot a list append. At the run's end the whole run goes to the background writer and
-`run_finished` waits for its commit, so a FHIR response never outlives its evidence. Runs longer than FLUSH_AT
-steps are handed over in parts without waiting. What a crash can lose is a run still in progress.
+A run's start and each step are handed over at once without waiting (the writer commits whatever has queued up in
+one transaction, while the bot waits on its browser), so a run whose process dies is kept up to its last committed
+step and shown as interrupted. `run_finished` hands over the end and waits for its commit, which follows every
+earlier record of the run, so a FHIR response never outlives its evidence.
 """
 
 from __future__ import annotations
@@ -19,42 +20,33 @@ from bots.observer import RunInfo, RunResult, StepRecord
 
 logger = logging.getLogger(__name__)
 
-FLUSH_AT = 64
-
 
 class AuditObserver:
     """Implements bots.observer.RunObserver; never raises into the bot."""
 
     def __init__(self, writer: TrailWriter) -> None:
         self.writer = writer
-        self._buffers: dict[str, list[TrailItem]] = {}
 
     async def run_started(self, run: RunInfo) -> None:
-        self._buffers[run.run_id] = [RunStart(run, datetime.now(UTC))]
+        await self._hand_over(RunStart(run, datetime.now(UTC)))
 
     async def step(self, record: StepRecord) -> None:
-        buffer = self._buffers.setdefault(record.run_id, [])
-        buffer.append(record)
-        if len(buffer) >= FLUSH_AT:
-            self._buffers[record.run_id] = []
-            await self._hand_over(buffer)
+        await self._hand_over(record)
 
     async def run_finished(self, result: RunResult) -> None:
-        buffer = self._buffers.pop(result.run_id, [])
-        buffer.append(result)
-        done = await self._hand_over(buffer)
+        done = await self._hand_over(result)
         if done is not None:
             try:
                 await asyncio.wrap_future(done)
             except Exception:
                 logger.exception("audit trail could not commit a run")
 
-    async def _hand_over(self, items: list[TrailItem]) -> Future[None] | None:
+    async def _hand_over(self, item: TrailItem) -> Future[None] | None:
         try:
-            done = self.writer.try_submit(items)
+            done = self.writer.try_submit([item])
             if done is None:
-                done = await asyncio.to_thread(self.writer.submit, items)
+                done = await asyncio.to_thread(self.writer.submit, [item])
         except Exception:
-            logger.exception("audit trail could not queue a run's records")
+            logger.exception("audit trail could not queue a run's record")
             return None
         return done

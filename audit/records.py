@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from audit.liveness import process_identity
 from bots.errors import ErrorSummary
 from bots.observer import Box, RunInfo, RunResult, StepRecord
 
@@ -21,10 +22,12 @@ def error_payload(error: ErrorSummary | None) -> dict[str, Any] | None:
 
 @dataclass(frozen=True)
 class RunStart:
-    """A run's start as the trail keeps it: what the engine said, and when the observer heard it."""
+    """A run's start as the trail keeps it: what the engine said, when the observer heard it, and in which process
+    (so a run whose process died can be told from one still running: `audit.liveness`)."""
 
     info: RunInfo
     started_at: datetime
+    process: str = field(default_factory=process_identity)
 
 
 def run_payload(start: RunStart) -> dict[str, Any]:
@@ -42,6 +45,7 @@ def run_payload(start: RunStart) -> dict[str, Any]:
         "scopes": list(run.scopes),
         "job_id": run.job_id,
         "request_summary": run.request_summary,
+        "process": start.process,
     }
 
 

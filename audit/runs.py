@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import Select, func, or_, select
 
-from audit.schema import Run
+from audit.chain import RecordKind
+from audit.liveness import interrupted
+from audit.schema import ChainRecord, Run
 from audit.trail import AuditTrail
 
 RowT = TypeVar("RowT")
@@ -90,3 +93,41 @@ def distinct_values(trail: AuditTrail) -> dict[str, list[str]]:
             "client": sorted(value for value in session.scalars(select(Run.client_id).distinct()) if value),
             "interaction": sorted(session.scalars(select(Run.interaction).distinct())),
         }
+
+
+def interrupted_runs(trail: AuditTrail, runs: list[Run]) -> set[str]:
+    """Of `runs`, those that never finished and never will: their process is gone (or silent for too long).
+
+    What such a run did up to its last committed step is kept in the chain like any other record."""
+    unfinished = [run.run_id for run in runs if run.finished_at is None]
+    if not unfinished:
+        return set()
+    with trail.session() as session:
+        last = dict(
+            session.execute(
+                select(ChainRecord.run_id, func.max(ChainRecord.recorded_at))
+                .where(
+                    ChainRecord.run_id.in_(unfinished),
+                    ChainRecord.kind.in_([RecordKind.RUN_STARTED, RecordKind.STEP]),
+                )
+                .group_by(ChainRecord.run_id)
+            ).all()
+        )
+        starts = session.execute(
+            select(ChainRecord.run_id, ChainRecord.payload).where(
+                ChainRecord.run_id.in_(unfinished), ChainRecord.kind == RecordKind.RUN_STARTED
+            )
+        ).all()
+        processes = {run_id: _process(payload) for run_id, payload in starts}
+    return {
+        run_id
+        for run_id in unfinished
+        if run_id in last and interrupted(processes.get(run_id), datetime.fromisoformat(last[run_id]))
+    }
+
+
+def _process(payload: str | None) -> str | None:
+    if payload is None:
+        return None  # purged: retention only reaches runs long over
+    process = json.loads(payload).get("process")
+    return process if isinstance(process, str) else None

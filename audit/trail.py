@@ -54,11 +54,13 @@ class AuditTrail:
     def write(self, items: Sequence[TrailItem]) -> list[Appended]:
         """Store screenshots, then append every item to the chain and the run index in one transaction."""
         entries: list[ChainEntry] = []
+        # Steps of one screen share one picture (the same bytes object): hashed and filed once per batch.
+        pictures: dict[int, tuple[str, bytes]] = {}
         for item in items:
             if isinstance(item, RunStart):
                 entries.append(ChainEntry(RecordKind.RUN_STARTED, item.info.run_id, run_payload(item)))
             elif isinstance(item, StepRecord):
-                digest = self.screenshots.put(item.screenshot_png) if item.screenshot_png is not None else None
+                digest = None if item.screenshot_png is None else self._file(item.screenshot_png, pictures)
                 entries.append(ChainEntry(RecordKind.STEP, item.run_id, step_payload(item), digest))
             else:
                 entries.append(ChainEntry(RecordKind.RUN_FINISHED, item.run_id, result_payload(item)))
@@ -66,11 +68,16 @@ class AuditTrail:
             records = chain.append(session, entries)
             # Holding the chain head lock now: a purge deletes screenshot files only under it, so one deleted
             # after the put above (its last user purged meanwhile) is filed again before this commit.
-            for item in items:
-                if isinstance(item, StepRecord) and item.screenshot_png is not None:
-                    self.screenshots.put(item.screenshot_png)
+            for digest, png in pictures.values():
+                self.screenshots.put_hashed(digest, png)
             _index(session.connection(), items)
         return records
+
+    def _file(self, png: bytes, pictures: dict[int, tuple[str, bytes]]) -> str:
+        known = pictures.get(id(png))
+        if known is None:
+            known = pictures[id(png)] = (self.screenshots.put(png), png)
+        return known[0]
 
     def link_written_resource(self, job_id: str, resource_type: str, resource_id: str) -> list[str]:
         """Tie the runs of write job `job_id` to the resource it wrote (known once the job resolves); the link is a

@@ -1,7 +1,7 @@
 """A background thread that writes the trail, so a bot never waits on hashing, encryption or a commit mid-run.
 
-Submitters hand over batches (the observer sends a run's records at its end, or every FLUSH_AT steps of a long
-run); the thread writes whatever has queued up in one transaction, in arrival order. A full queue makes the
+Submitters hand over records (the observer sends each one as it happens); the thread writes whatever has queued up
+in one transaction, in arrival order. A full queue makes the
 submitter wait rather than drop anything; `flush` and `close` wait for everything submitted. A failed write is
 retried (a locked or briefly unreachable database) before the waiters are told.
 """

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from audit.annotate import annotate, focus, thumbnail
+from audit.annotate import annotate, focus, neighbour_boxes, thumbnail
 from audit.blobstore import ScreenshotMismatch, ScreenshotMissing
 from audit.chain import RecordKind
 from audit.console.auth import COOKIE_NAME, NotAnAuditor, require_auditor, verify_token, viewer_name
@@ -20,7 +20,7 @@ from audit.export import export_run_html, recorded_response
 from audit.fhir_resources import fhir_id, provenance_for
 from audit.outcome import OUTCOME_LABELS
 from audit.queries import read_provenance
-from audit.runs import distinct_values, list_runs
+from audit.runs import distinct_values, interrupted_runs, list_runs
 from audit.trail import AuditTrail
 from audit.verify import verify_run
 from fhir_facade.auth import Principal
@@ -97,6 +97,7 @@ def console_router(trail: AuditTrail, auditor_role: str = "auditor") -> APIRoute
             principal=principal,
             query=query,
             page=page,
+            interrupted=interrupted_runs(trail, page.runs),
             choices=distinct_values(trail),
             page_count=max((page.total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
         )
@@ -113,6 +114,7 @@ def console_router(trail: AuditTrail, auditor_role: str = "auditor") -> APIRoute
             "run.html",
             principal=principal,
             run=run,
+            interrupted=bool(interrupted_runs(trail, [run])),
             steps=steps,
             position=position,
             current=steps[position] if steps else None,
@@ -131,7 +133,7 @@ def console_router(trail: AuditTrail, auditor_role: str = "auditor") -> APIRoute
             png = trail.screenshots.get(step.screenshot_sha256)
         except (ScreenshotMissing, ScreenshotMismatch):
             return Response(status_code=410, headers=SECURITY_HEADERS)
-        annotated = annotate(png, step)
+        annotated = annotate(png, step, neighbour_boxes(trail.steps(run_id), step))
         image = focus(annotated, step) if close_up else thumbnail(annotated) if thumb else annotated
         if image is None:
             return Response(status_code=404, headers=SECURITY_HEADERS)

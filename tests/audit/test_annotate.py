@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from audit.annotate import BOX_COLOURS, annotate, focus, thumbnail
 from audit.records import StepView
@@ -42,10 +42,40 @@ def test_the_box_surrounds_the_element_and_the_label_sits_above_it() -> None:
     assert step.label == "read zip [label #2]"
 
 
+def _label_area(
+    image: Image.Image, colour: tuple[int, int, int], frame: tuple[int, int, int, int]
+) -> set[tuple[int, int]]:
+    """Pixels in the label's colour outside the frame drawn around the element."""
+    left, top, right, bottom = frame
+    return {
+        (x, y)
+        for x in range(image.width)
+        for y in range(image.height)
+        if not (left <= x <= right and top <= y <= bottom) and image.getpixel((x, y)) == colour
+    }
+
+
 def test_drift_is_drawn_in_its_own_colour_and_a_box_at_the_edge_stays_inside() -> None:
-    image = _pixels(annotate(_white_png(), _step("drift", Box(0, 0, 50, 20))))
+    image = _pixels(annotate(_white_png(400, 200), _step("drift", Box(0, 0, 50, 20))))
     assert image.getpixel((0, 10)) == BOX_COLOURS["drift"]
-    assert image.getpixel((10, 26)) == BOX_COLOURS["drift"]
+    assert image.getpixel((10, 22)) == BOX_COLOURS["drift"]
+    label = _label_area(image, BOX_COLOURS["drift"], (0, 0, 52, 22))
+    assert label
+    assert not any(x <= 52 and y <= 22 for x, y in label)
+
+
+def test_the_label_covers_neither_neighbouring_boxes_nor_text_on_the_screen() -> None:
+    screen = Image.new("RGB", (600, 300), (255, 255, 255))
+    draw = ImageDraw.Draw(screen)
+    draw.rectangle((330, 140, 560, 160), fill=(0, 0, 0))  # text to the right of the field
+    output = io.BytesIO()
+    screen.save(output, format="PNG")
+    field, above, below = Box(200, 140, 120, 20), Box(200, 110, 120, 20), Box(200, 170, 120, 20)
+    image = _pixels(annotate(output.getvalue(), _step("ok", field), neighbours=[above, field, below]))
+    label = _label_area(image, BOX_COLOURS["ok"], (198, 138, 322, 162))
+    assert label
+    assert all(x < 198 for x, _ in label)  # left of the field: above, below and right are taken
+    assert all(130 <= y <= 172 for _, y in label)
 
 
 def test_close_up_and_thumbnail() -> None:

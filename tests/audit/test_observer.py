@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import UTC, datetime
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from audit import AuditObserver, AuditTrail, TrailWriter, verify_trail
+from audit.liveness import STALE_AFTER, interrupted, process_identity
+from audit.runs import interrupted_runs
 from bots.errors import ErrorContext, ErrorSummary
 from bots.observer import Box, RunResult, StepOutcome, StepRecord
+from retrofhir.config import PROJECT_ROOT
 from tests.audit.conftest import legacy_screen_png, make_run, run_on_own_loop
 
 
@@ -98,26 +104,50 @@ def test_the_observer_does_not_raise_into_the_bot_when_the_writer_is_closed(trai
     assert trail.run("run-closed") is None
 
 
-def test_a_long_run_is_handed_over_in_parts_and_kept_whole(trail: AuditTrail) -> None:
-    from audit.observer import FLUSH_AT
+CHILD = """
+import asyncio, sys
+from pathlib import Path
+from audit import AuditObserver, AuditSettings, AuditTrail, TrailWriter
+from tests.audit.conftest import make_run
 
-    info, steps, result = make_run("run-long")
-    many = [replace(steps[1], index=index) for index in range(FLUSH_AT + 6)]
-    writer = TrailWriter(trail)
-    observer = AuditObserver(writer)
+tmp = Path(sys.argv[1])
+settings = AuditSettings(directory=tmp / "audit", key_file=tmp / "keys", key_env="RETROFHIR_TEST_NO_KEYS")
+observer = AuditObserver(TrailWriter(AuditTrail.open(settings, tmp)))
+info, steps, _ = make_run("run-killed")
 
-    async def drive() -> None:
-        await observer.run_started(info)
-        for step in many:
-            await observer.step(step)
-        await observer.run_finished(result)
+async def drive():
+    await observer.run_started(info)
+    for step in steps:
+        await observer.step(step)
+    await asyncio.Event().wait()  # the run never finishes: its process is killed here
 
+asyncio.run(drive())
+"""
+
+
+def test_a_run_whose_process_dies_keeps_its_steps_and_shows_as_interrupted(trail: AuditTrail, tmp_path: Path) -> None:
+    _, steps, _ = make_run("run-killed")
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(tmp_path)], cwd=PROJECT_ROOT)
     try:
-        run_on_own_loop(drive)
+        deadline = time.monotonic() + 60
+        while (run := trail.run("run-killed")) is None or run.step_count < len(steps):
+            assert child.poll() is None, "the bot process ended on its own"
+            assert time.monotonic() < deadline, "the steps were not committed while the run went on"
+            time.sleep(0.05)
+        assert interrupted_runs(trail, [run]) == set()  # still running: its process is alive
     finally:
-        writer.close()
-    assert [step.index for step in trail.steps("run-long")] == list(range(FLUSH_AT + 6))
-    run = trail.run("run-long")
+        child.kill()
+        child.wait()
+    run = trail.run("run-killed")
     assert run is not None
-    assert (run.step_count, run.succeeded) == (FLUSH_AT + 6, True)
+    assert run.finished_at is None
+    assert [step.index for step in trail.steps("run-killed")] == [step.index for step in steps]
+    assert interrupted_runs(trail, [run]) == {"run-killed"}
     assert verify_trail(trail).ok
+
+
+def test_an_unfinished_run_of_a_process_that_cannot_be_checked_is_interrupted_once_silent() -> None:
+    recorded = datetime.now(UTC)
+    assert not interrupted("other-host:123:456", recorded)
+    assert interrupted("other-host:123:456", recorded, now=recorded + STALE_AFTER + timedelta(seconds=1))
+    assert not interrupted(process_identity(), recorded - 2 * STALE_AFTER)  # this process is alive
