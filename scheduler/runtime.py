@@ -16,7 +16,7 @@ import platform
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -229,9 +229,10 @@ class SchedulerRuntime:
                 )
 
     async def _every(self, scheduler: AsyncScheduler, schedule_id: str, job: Any, seconds: float, *args: str) -> None:
-        await scheduler.add_schedule(
-            job, IntervalTrigger(seconds=seconds), id=schedule_id, args=args, conflict_policy=ConflictPolicy.replace
-        )
+        """Run `job` every `seconds`, the first time one interval from now (a start is not a reason to run a canary
+        or a purge; the sweep's short interval makes its first run prompt anyway)."""
+        trigger = IntervalTrigger(seconds=seconds, start_time=datetime.now(UTC) + timedelta(seconds=seconds))
+        await scheduler.add_schedule(job, trigger, id=schedule_id, args=args, conflict_policy=ConflictPolicy.replace)
 
     async def submit(self, submission: WriteSubmission) -> tuple[WriteRecord, bool]:
         """Accept a write durably and dispatch it; a duplicate returns the first write's record and False."""

@@ -75,6 +75,7 @@ def settings_for(receiver: WebhookReceiver) -> SchedulerSettings:
             "legacy-test": SourceLimits(seats=2, sync_interval_seconds=0.2, health_check_interval_seconds=0.2),
         },
         alert_webhook_url=receiver.url,
+        retention_interval_seconds=0.5,
         retention_days={"audit": 7, "write-queue": 30},
     )
 
