@@ -2,10 +2,12 @@
 
 Each locator the page can resolve exactly as Playwright would is turned into a small spec (`page_spec`): XPath and
 grid cells go through `document.evaluate` with Playwright's own rules (an absolute expression inside an element is
-made relative to it; only element nodes count), CSS and test ids through `querySelectorAll` unless the document
-has open shadow roots (which Playwright's CSS engine pierces and the native one does not). Everything else (role,
-label, placeholder, text) has no spec, and so does anything the page fails on: the driver then finds that one
-locator the ordinary way, so a batch never changes what a locator matches.
+made relative to it; only element nodes count); CSS, test ids, placeholders and labels (Playwright's label rules:
+aria-labelledby, aria-label, then the `<label>`s of a form control, text compared whitespace-collapsed) through
+`querySelectorAll`, unless the document has open shadow roots (which Playwright pierces and the native query does
+not). Role and text locators, whose matching rules (accessible names, smallest element holding a text) are
+Playwright's own, have no spec, and neither has anything the page fails on: the driver then finds that one locator
+the ordinary way, so a batch never changes what a locator matches.
 
 One call answers, per locator: how many elements matched and, for exactly one, its box, its "auto" reading and its
 reading as the field asks (`text`, `value`, `attribute:NAME`; null when only Playwright's own call gives the right
@@ -21,7 +23,9 @@ from bots.locators import (
     CellLocator,
     CssLocator,
     DataTestIdLocator,
+    LabelLocator,
     Locator,
+    PlaceholderLocator,
     XPathLocator,
 )
 
@@ -51,7 +55,7 @@ _HELPERS = f"""
     return shadow;
   }};
   const query = (root, spec) => {{
-    const [kind, selector, value] = spec;
+    const [kind, selector, value, exact] = spec;
     if (kind === 'xpath') {{
       const expression = selector.startsWith('/') && root.nodeType !== Node.DOCUMENT_NODE ? '.' + selector : selector;
       const found = [];
@@ -64,9 +68,51 @@ _HELPERS = f"""
     if (hasShadow()) return null;
     if (kind === 'css') return Array.from(root.querySelectorAll(selector));
     if (kind === 'attr') {{
-      return Array.from(root.querySelectorAll('[' + selector + ']')).filter(el => el.getAttribute(selector) === value);
+      const wanted = textMatcher(value, exact);
+      return Array.from(root.querySelectorAll('[' + selector + ']')).filter(el => wanted(el.getAttribute(selector)));
+    }}
+    if (kind === 'label') {{
+      const wanted = textMatcher(normalize(selector), exact);
+      return Array.from(root.querySelectorAll('*')).filter(el => labelsOf(el).some(text => wanted(normalize(text))));
     }}
     return null;
+  }};
+  // Playwright's own text rules for labels: whitespace collapsed, zero-width characters dropped; exact means
+  // equal, otherwise a case-insensitive substring.
+  const normalize = text => text.replace(/[\\u200b\\u00ad]/g, '').trim().replace(/\\s+/g, ' ');
+  const textMatcher = (wanted, exact) => exact
+    ? text => text === wanted
+    : text => text.toLowerCase().includes(wanted.toLowerCase());
+  const skipped = el => ['SCRIPT', 'NOSCRIPT', 'STYLE'].includes(el.nodeName)
+    || (document.head && document.head.contains(el));
+  const textOf = el => {{
+    if (skipped(el)) return '';
+    if (el instanceof HTMLInputElement && ['submit', 'button', 'reset'].includes(el.type)) return el.value;
+    let text = '';
+    for (let child = el.firstChild; child; child = child.nextSibling) {{
+      if (child.nodeType === Node.TEXT_NODE) text += child.nodeValue || '';
+      else if (child.nodeType === Node.ELEMENT_NODE) text += textOf(child);
+    }}
+    return text;
+  }};
+  const labelledBy = el => {{
+    if (el.ariaLabelledByElements) return [...el.ariaLabelledByElements];
+    const ids = (el.getAttribute('aria-labelledby') || '').split(/[ \\t\\n\\f\\r]+/).filter(id => !!id);
+    const found = [];
+    for (const id of ids) {{
+      const target = document.querySelector('#' + CSS.escape(id));
+      if (target && !found.includes(target)) found.push(target);
+    }}
+    return found;
+  }};
+  const labelsOf = el => {{
+    const refs = labelledBy(el);
+    if (refs.length) return refs.map(textOf);
+    const ariaLabel = el.getAttribute('aria-label');
+    if (ariaLabel !== null && !!ariaLabel.trim()) return [ariaLabel];
+    const labelled = ['BUTTON', 'METER', 'OUTPUT', 'PROGRESS', 'SELECT', 'TEXTAREA'].includes(el.nodeName)
+      || (el.nodeName === 'INPUT' && el.type !== 'hidden');
+    return labelled && el.labels ? [...el.labels].map(textOf) : [];
   }};
   const safeQuery = (root, spec) => {{ try {{ return query(root, spec); }} catch (e) {{ return null; }} }};
   const readAs = (el, how) => {{
@@ -114,11 +160,15 @@ PROBE = f"""([texts, specs]) => {{{_HELPERS}
 def page_spec(locator: Locator, cell_expression: str | None = None) -> list[Any] | None:
     """The page-side form of a locator, or None when only Playwright can resolve it faithfully."""
     if isinstance(locator, XPathLocator):
-        return ["xpath", locator.expression, None]
+        return ["xpath", locator.expression, None, None]
     if isinstance(locator, CellLocator) and cell_expression is not None:
-        return ["xpath", cell_expression, None]
+        return ["xpath", cell_expression, None, None]
     if isinstance(locator, CssLocator):
-        return None if NOT_PLAIN_CSS.search(locator.selector.strip()) else ["css", locator.selector, None]
+        return None if NOT_PLAIN_CSS.search(locator.selector.strip()) else ["css", locator.selector, None, None]
     if isinstance(locator, DataTestIdLocator):
-        return ["attr", TEST_ID_ATTRIBUTE, locator.value]
+        return ["attr", TEST_ID_ATTRIBUTE, locator.value, True]
+    if isinstance(locator, PlaceholderLocator):
+        return ["attr", "placeholder", locator.text, locator.exact]
+    if isinstance(locator, LabelLocator):
+        return ["label", locator.text, None, locator.exact]
     return None

@@ -19,6 +19,7 @@ from bots.locators import (
     Located,
     Locator,
     PageMatch,
+    PlaceholderLocator,
     RoleLocator,
     TextLocator,
     XPathLocator,
@@ -42,13 +43,25 @@ PAGE_RESOLVED: list[tuple[Locator, str]] = [
     (CssLocator(selector="table.demo td"), "auto"),
     (CssLocator(selector="table.grid a[href*='/chart/']"), "auto"),
     (DataTestIdLocator(value="last"), "auto"),
+    (LabelLocator(text="City"), "value"),
+    (LabelLocator(text="Post code"), "auto"),
+    (LabelLocator(text="post", exact=False), "auto"),
+    (LabelLocator(text="County"), "auto"),
+    (LabelLocator(text="Country"), "auto"),
+    (LabelLocator(text="Remark"), "value"),
+    (LabelLocator(text="Secret"), "auto"),
+    (LabelLocator(text="o", exact=False), "auto"),
+    (PlaceholderLocator(text="Postal code"), "auto"),
+    (PlaceholderLocator(text="postal", exact=False), "auto"),
+    (PlaceholderLocator(text="Country"), "auto"),
+    (PlaceholderLocator(text="country", exact=False), "auto"),
+    (LabelLocator(text="Allergy", frame=FrameRef(name="inner")), "value"),
     (CssLocator(selector="input[name=city]", frame=FrameRef(name="inner")), "auto"),
     (CssLocator(selector="#allergy", frame=FrameRef(url="frame.html")), "value"),
     (CssLocator(selector="#allergy", frame=FrameRef(name="absent")), "auto"),
 ]
 PLAYWRIGHT_ONLY: list[Locator] = [
     RoleLocator(role="heading", name="Chart"),
-    LabelLocator(text="City"),
     TextLocator(text="Lovelace"),
     CssLocator(selector="td:has-text('Lovelace')"),
     CssLocator(selector="text=Lovelace"),
@@ -65,7 +78,9 @@ async def driver(
     await web.start()
     try:
         await web.goto("/batch.html")
-        await web.page.wait_for_function("() => window.frames.length === 1 && window.frames[0].document.body")
+        await web.page.wait_for_function(
+            "() => window.frames.length === 1 && window.frames[0].document.body", timeout=30_000
+        )
         yield web
     finally:
         await web.stop()
@@ -187,7 +202,7 @@ async def test_probe_agrees_with_signals_texts_and_elements(driver: WebDriver) -
     locators: list[Locator] = [
         CssLocator(selector="table.grid"),
         CssLocator(selector="table.none"),
-        LabelLocator(text="City"),
+        RoleLocator(role="textbox", name="City"),
         CssLocator(selector="#allergy", frame=FrameRef(name="inner")),
     ]
     probe = await driver.probe(texts, locators)
