@@ -51,7 +51,24 @@ def _resource_entry(capabilities: SourceCapabilities, resource_type: str) -> dic
         ]
         if includes:
             entry["searchInclude"] = includes
+        referencing = _revincludes(capabilities, resource_type)
+        if referencing:
+            entry["searchRevInclude"] = referencing
     return entry
+
+
+def _revincludes(capabilities: SourceCapabilities, resource_type: str) -> list[str]:
+    """`Type:param` for every searchable type whose reference parameter can point at `resource_type`."""
+    found = []
+    for source_type in sorted(capabilities.resources):
+        capability = capabilities.resources[source_type]
+        if not capability.supports(Interaction.SEARCH):
+            continue
+        for support in capability.search_params:
+            definition = search_param_definition(source_type, support.name)
+            if definition is not None and definition.type.value == "reference" and resource_type in definition.targets:
+                found.append(f"{source_type}:{support.name}")
+    return found
 
 
 def _is_reference(resource_type: str, name: str) -> bool:

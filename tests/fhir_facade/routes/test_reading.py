@@ -40,6 +40,10 @@ def test_metadata_is_anonymous_and_states_only_what_the_source_can_do(facade: Ru
     assert "searched by the legacy system" in patient_params["family"]["documentation"]
     assert "filtered by the facade" in patient_params["gender"]["documentation"]
     assert by_type["Observation"]["searchInclude"] == ["Observation:patient", "Observation:subject"]
+    assert {"Observation:patient", "Observation:subject", "Encounter:patient"} <= set(
+        by_type["Patient"]["searchRevInclude"]
+    )
+    assert "searchRevInclude" not in by_type["Observation"], "nothing the source searches refers to an Observation"
 
 
 def test_read_sets_etag_last_modified_and_meta(http: httpx.Client) -> None:
