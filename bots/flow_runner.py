@@ -21,6 +21,7 @@ from bots.map_models import (
     FillStep,
     ForEachStep,
     GotoStep,
+    PressStep,
     ReadStep,
     ReadTableStep,
     Screen,
@@ -92,6 +93,8 @@ class FlowRunner:
         if isinstance(step, ForEachStep):
             await self._for_each(step)
             return None
+        if isinstance(step, PressStep):
+            return [await self._press(step)]
         self._emit(step)
         return None
 
@@ -116,6 +119,15 @@ class FlowRunner:
             self.context.submitted = True
         await self.driver.click(located.element, dialog=step.dialog)
         return StepDetail(screen=self.context.screen, field_name=step.click, located=located)
+
+    async def _press(self, step: PressStep) -> StepDetail:
+        located = await self._locate(step.on) if step.on is not None else None
+        if step.submit:
+            if self.context.before_submit is not None:
+                await self.context.before_submit()
+            self.context.submitted = True
+        await self.driver.press_key(located.element if located else None, step.press)
+        return StepDetail(screen=self.context.screen, field_name=step.on, located=located, value=step.press)
 
     def _fill_values(self, step: FillStep) -> dict[str, str]:
         if isinstance(step.fill, dict):

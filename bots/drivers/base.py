@@ -16,6 +16,8 @@ screenshot and can only move the mouse and press keys:
   checked `bots.literal_text.check_literal`; a driver must still never let a character act as a key.
 - `click(element, dialog)`: click; if `dialog` is given, the confirm dialog the click raises is answered so.
 - `select_option(element, label)` and `set_checked(element, checked)`: choose in a list, tick a box.
+- `press_key(element, key)`: press a named key or chord (`bots.map_models.key_chord`'s allow-list; a driver checks
+  it again and never sends anything else), after focusing `element` when one is given.
 - `screenshot()`: PNG bytes of what the user would see, for the audit trail.
 
 Optional capabilities (checked with isinstance; the engine falls back to the calls above without them):
@@ -110,5 +112,7 @@ class Driver(Protocol):
     async def select_option(self, element: Element, label: str) -> None: ...
 
     async def set_checked(self, element: Element, checked: bool) -> None: ...
+
+    async def press_key(self, element: Element | None, key: str) -> None: ...
 
     async def screenshot(self) -> bytes: ...

@@ -38,7 +38,7 @@ from bots.locators import (
     OcrRowsLocator,
     RegionLocator,
 )
-from bots.map_models import Timeouts
+from bots.map_models import Timeouts, key_chord
 from bots.observer import Box
 from bots.ocr import Gray, Ocr, Word, pixel_key
 from bots.screen_map import ScreenMap
@@ -54,6 +54,9 @@ READ_BACK_CONFIDENCE = 50.0
 READ_BACK_SECONDS = 1.5
 SETTLE_SECONDS = 2.0
 SETTLE_POLL_SECONDS = 0.05
+XDOTOOL_KEYS = {"Enter": "Return", "Control": "ctrl", "Alt": "alt", "Shift": "shift"} | {
+    f"Arrow{way}": way for way in ("Up", "Down", "Left", "Right")
+}
 
 
 @dataclass(frozen=True)
@@ -400,6 +403,13 @@ class DesktopDriver:
         await self.input.click(window.id, x, y)
         if dialog is not None:
             await self._answer_dialog(window, dialog)
+
+    async def press_key(self, element: Element | None, key: str) -> None:
+        """Press a named key or chord in the top window, after clicking `element` (if given) to focus it."""
+        window = await self._top()
+        if element is not None:
+            await self.input.click(window.id, *self._centre(element))
+        await self.input.key(window.id, "+".join(XDOTOOL_KEYS.get(part, part) for part in key_chord(key).split("+")))
 
     async def _answer_dialog(self, under: Window, answer: DialogAnswer) -> None:
         """If a new window appears on top within the element timeout, answer it with Enter or Escape."""

@@ -44,7 +44,7 @@ from bots.locators import (
     WebLocator,
     XPathLocator,
 )
-from bots.map_models import Timeouts
+from bots.map_models import Timeouts, key_chord
 from bots.observer import Box
 
 FOUND_ELEMENTS = f"""els => els.map(el => {{
@@ -362,6 +362,18 @@ class WebDriver:
             await handle.click()
         except PlaywrightTimeout:
             raise StepTimeout("element could not be clicked in time", step="click") from None
+
+    async def press_key(self, element: Element | None, key: str) -> None:
+        await self._capture_done()
+        chord = key_chord(key)
+        try:
+            if element is None:
+                await self.page.keyboard.press(chord)
+            else:
+                handle: PlaywrightLocator = element.handle
+                await handle.press(chord)
+        except PlaywrightTimeout:
+            raise StepTimeout("the key could not be pressed in time", step="press") from None
 
     async def select_option(self, element: Element, label: str) -> None:
         await self._capture_done()

@@ -11,12 +11,14 @@ from bots.map_models.flows import (
     Flow,
     ForEachStep,
     GotoStep,
+    PressStep,
     ProbeSpec,
     ReadStep,
     ReadTableStep,
     SearchParam,
     Step,
     VerifySpec,
+    key_chord,
 )
 from bots.map_models.screens import Field, Recognition, Screen, ScreenKind, Table
 from bots.map_models.source import Credential, LoginSpec, Source, Timeouts
@@ -36,6 +38,7 @@ __all__ = [
     "GotoStep",
     "LoginSpec",
     "MapModel",
+    "PressStep",
     "ProbeSpec",
     "ReadStep",
     "ReadTableStep",
@@ -49,4 +52,5 @@ __all__ = [
     "Timeouts",
     "ValueType",
     "VerifySpec",
+    "key_chord",
 ]

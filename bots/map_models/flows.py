@@ -10,6 +10,8 @@ Steps (each a one-key mapping, plus an optional `only_if`):
     read_table: TABLE     read a table's rows (following its next-page action) into a named list of records
     for_each: ROWS        run steps once per row read earlier; `open` clicks the row's open column first
     emit: RECORD          hand a record (or every row of a list) to bindings that turn it into FHIR resources
+    press: KEY            press a named key or chord (Enter, Tab, Escape, F1-F12, arrows, with Control/Alt/Shift),
+                          after focusing the field or action `on` names; never text, so never patient data
 Templates are `{scope.name}` with scopes `param`, `value` (legacy values being written), `resource` (FHIR path
 into the resource being written), and every record or row read so far.
 """
@@ -18,11 +20,31 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag, model_validator
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from bots.map_models.base import MapModel
 
-STEP_KINDS = ("goto", "expect", "click", "fill", "read", "read_table", "for_each", "emit")
+STEP_KINDS = ("goto", "expect", "click", "fill", "read", "read_table", "for_each", "emit", "press")
+ARROW_KEYS = ("ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight")
+PRESS_KEYS = ("Enter", "Tab", "Escape", *ARROW_KEYS, *(f"F{number}" for number in range(1, 13)))
+PRESS_MODIFIERS = ("Control", "Alt", "Shift")
+KEY_ALIASES = {"ctrl": "Control", "esc": "Escape", "return": "Enter"}
+
+
+def key_chord(text: str) -> str:
+    """A key press from the allow-list in its one spelling (`ctrl+shift+tab` -> `Control+Shift+Tab`).
+
+    Raises ValueError for anything else: a press step can never type text.
+    """
+    known = {name.lower(): name for name in (*PRESS_KEYS, *PRESS_MODIFIERS)} | KEY_ALIASES
+    *modifiers, key = [known.get(part.strip().lower(), "") for part in text.split("+")]
+    allowed = key in PRESS_KEYS and all(part in PRESS_MODIFIERS for part in modifiers)
+    if not allowed or len(set(modifiers)) < len(modifiers):
+        keys = ", ".join(PRESS_KEYS)
+        raise ValueError(
+            f"a press takes a named key (not text): one of {keys}, optionally after Control+, Alt+, Shift+"
+        )
+    return "+".join([*sorted(modifiers, key=PRESS_MODIFIERS.index), key])
 
 
 class StepBase(MapModel):
@@ -77,6 +99,17 @@ class ForEachStep(StepBase):
     steps: list[Step] = Field(min_length=1)
 
 
+class PressStep(StepBase):
+    press: str
+    on: str | None = Field(default=None, description="field or action of the current screen to focus first")
+    submit: bool = Field(default=False, description="this key commits a write; after it, failures are ambiguous")
+
+    @field_validator("press")
+    @classmethod
+    def named_key(cls, press: str) -> str:
+        return key_chord(press)
+
+
 class EmitStep(StepBase):
     emit: str
     bindings: list[str] = Field(min_length=1)
@@ -101,7 +134,8 @@ Step = Annotated[
     | Annotated[ReadStep, Tag("read")]
     | Annotated[ReadTableStep, Tag("read_table")]
     | Annotated[ForEachStep, Tag("for_each")]
-    | Annotated[EmitStep, Tag("emit")],
+    | Annotated[EmitStep, Tag("emit")]
+    | Annotated[PressStep, Tag("press")],
     Discriminator(
         step_kind,
         custom_error_type="unknown_step",
