@@ -36,11 +36,14 @@ async def issue_dev_token(settings: Settings, scopes: list[str]) -> str:
 
 @click.command("dev-token")
 @click.option("--scope", "scopes", multiple=True, help="A scope to ask for (repeatable), e.g. system/Patient.rs")
+@click.option("--role", "roles", multiple=True, help="A role to add (repeatable), e.g. operator for /admin/queue")
 @click.option("--curl", is_flag=True, help="Also print ready-to-run curl commands (on stderr).")
-def dev_token(scopes: tuple[str, ...], curl: bool) -> None:
+def dev_token(scopes: tuple[str, ...], roles: tuple[str, ...], curl: bool) -> None:
     """Print an access token for the demo client (dev mode only)."""
     settings = load_settings()
-    token = asyncio.run(issue_dev_token(settings, list(scopes)))
+    # A role comes on top of the scopes asked for (or the demo client's own): the default token never has it.
+    asked = [*(scopes or settings.fhir.auth.demo_scopes), *roles] if roles else list(scopes)
+    token = asyncio.run(issue_dev_token(settings, asked))
     click.echo(token)
     if curl:
         base = settings.facade.public_base_url.rstrip("/")

@@ -43,6 +43,8 @@ class AuthSettings(_Section):
     demo_client_id: str = "retrofhir-demo"
     demo_key_file: Path = Path("auth/demo-client-key.pem")
     demo_scopes: list[str] = Field(default_factory=lambda: ["system/*.cruds", "auditor"])
+    # Roles the demo client is granted only when it asks for them (`retrofhir dev-token --role operator`).
+    demo_roles_on_request: list[str] = Field(default_factory=lambda: ["operator"])
 
 
 class StoreSettings(_Section):

@@ -64,6 +64,7 @@ def load_clients(settings: AuthSettings, data_dir: Path) -> dict[str, Registered
     clients = {registration.client_id: _registered(registration, data_dir) for registration in settings.clients}
     if settings.dev_mode and settings.demo_client_id not in clients:
         jwk = public_jwk(demo_client_key(settings, data_dir), DEMO_ALGORITHM)
-        demo = RegisteredClient(settings.demo_client_id, _keys({"keys": [jwk]}), tuple(settings.demo_scopes))
+        allowed = (*settings.demo_scopes, *settings.demo_roles_on_request)
+        demo = RegisteredClient(settings.demo_client_id, _keys({"keys": [jwk]}), allowed)
         clients[demo.client_id] = demo
     return clients
