@@ -208,27 +208,33 @@ def _candidates(
 
 
 def _starts(glyphs: GlyphSet, padded: Coverage, tops: list[int], first_column: int) -> list[list[_Path]]:
-    """First glyphs for each vertical placement: each glyph placed so that its ink starts at the first ink column."""
+    """First glyphs for each vertical placement: each glyph placed so that its ink starts at the first ink column.
+
+    A glyph's first ink column alone must already match the line's first ink column, which rules out most
+    (vertical placement, glyph) pairs cheaply; the survivors are compared over every column they finalise.
+    """
     lefts, rights = glyphs.ink_columns
     inked = np.flatnonzero(lefts >= 0)
-    pens = first_column - (lefts[inked] - glyphs.pad)
+    height, width = glyphs.line_height, glyphs.cell_width
+    rows = np.array(tops)[:, None] + np.arange(height)[None, :]  # (tops, line height)
+    first_columns = glyphs.cells[inked, :, lefts[inked]]  # (glyphs, line height)
+    column_errors = np.square(padded[rows, first_column][:, None, :] - first_columns[None]).sum(axis=2)
+    top_indices, positions = np.nonzero(column_errors <= STEP_TOLERANCE)
+    indices = inked[positions]
+    pens = first_column - (lefts[indices] - glyphs.pad)
     starts = pens - glyphs.pad
-    columns = starts[:, None] + np.arange(glyphs.cell_width)[None, :]  # (glyphs, cell width)
-    rows = np.array(tops)[:, None] + np.arange(glyphs.line_height)[None, :]  # (tops, line height)
-    gathered = padded[rows[:, None, :, None], columns[None, :, None, :]]  # (tops, glyphs, height, width)
-    scored = np.arange(glyphs.cell_width)[None, :] < (glyphs.pad + glyphs.advances[inked] - glyphs.lookback)[:, None]
-    errors = (np.square(glyphs.cells[inked][None] - gathered).sum(axis=2) * scored[None]).sum(axis=2)
-    found: list[list[_Path]] = []
-    for top_errors in errors:
-        paths = []
-        for position in np.flatnonzero(top_errors <= STEP_TOLERANCE).tolist():
-            index, start = int(inked[position]), int(starts[position])
-            canvas = np.zeros((glyphs.line_height, padded.shape[1]), dtype=np.float32)
-            canvas[:, start : start + glyphs.cell_width] = glyphs.cells[index]
-            pen = int(pens[position]) + int(glyphs.advances[index])
-            right = start + int(rights[index])
-            paths.append(_Path(glyphs.characters[index], pen, canvas, float(top_errors[position]), right))
-        found.append(paths)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, (height, width))
+    gathered = windows[np.array(tops)[top_indices], starts]  # (pairs, line height, cell width)
+    scored = np.arange(width)[None, :] < (glyphs.pad + glyphs.advances[indices] - glyphs.lookback)[:, None]
+    errors = (np.square(glyphs.cells[indices] - gathered).sum(axis=1) * scored).sum(axis=1)
+    found: list[list[_Path]] = [[] for _ in tops]
+    for pair in np.flatnonzero(errors <= STEP_TOLERANCE).tolist():
+        index, start = int(indices[pair]), int(starts[pair])
+        canvas = np.zeros((height, padded.shape[1]), dtype=np.float32)
+        canvas[:, start : start + width] = glyphs.cells[index]
+        pen = int(pens[pair]) + int(glyphs.advances[index])
+        path = _Path(glyphs.characters[index], pen, canvas, float(errors[pair]), start + int(rights[index]))
+        found[int(top_indices[pair])].append(path)
     return found
 
 

@@ -27,8 +27,10 @@ import numpy as np
 
 from bots.drivers.base import DialogAnswer, FieldText, ScreenSignals
 from bots.drivers.desktop_app import DesktopApp, Window, expand_launch
+from bots.drivers.desktop_fonts import glyph_sets
 from bots.drivers.desktop_input import XInput
 from bots.errors import AppCrashed, ConfigurationError, InputRejected, LegacyUnreachable, WriteNotVerified
+from bots.glyph_reader import GlyphReader
 from bots.locators import (
     CellLocator,
     Element,
@@ -39,8 +41,9 @@ from bots.locators import (
     RegionLocator,
 )
 from bots.map_models import Timeouts, key_chord
+from bots.map_models.source import ScreenFont
 from bots.observer import Box
-from bots.ocr import Gray, Ocr, Word, pixel_key
+from bots.ocr import Gray, Ocr, Word, ink_box, pixel_key
 from bots.screen_map import ScreenMap
 from bots.vision import Column, filled_slots, find_phrase, header_columns, match_template, normalise, text_bands
 from retrofhir.config import Settings
@@ -57,6 +60,7 @@ SETTLE_POLL_SECONDS = 0.05
 XDOTOOL_KEYS = {"Enter": "Return", "Control": "ctrl", "Alt": "alt", "Shift": "shift"} | {
     f"Arrow{way}": way for way in ("Up", "Down", "Left", "Right")
 }
+MASK_CHARACTERS = frozenset("*\u2022\u25cf")  # what a password field shows instead of each character
 
 
 @dataclass(frozen=True)
@@ -95,11 +99,14 @@ class DesktopDriver:
         *,
         environment: dict[str, str] | None = None,
         display_number: int | None = None,
+        fonts: list[ScreenFont] | None = None,
     ) -> None:
         self.app = DesktopApp(command, environment, display_number)
         self.timeouts = timeouts
         self.template_dir = template_dir
+        self.fonts = list(fonts or [])
         self.ocr: Ocr | None = None
+        self.glyphs: GlyphReader | None = None
         self._input: XInput | None = None
         self._grabber: Any = None
         self._templates: dict[str, Gray] = {}
@@ -111,6 +118,9 @@ class DesktopDriver:
 
     async def start(self, state: dict[str, Any] | None = None) -> None:
         self.ocr = self.ocr or Ocr()
+        if self.glyphs is None and self.fonts:
+            self.app.start_display()  # glyphs are drawn before the application shows any window of its own
+            self.glyphs = GlyphReader(await glyph_sets(self.fonts, self.app.env))
         await self._launch()
 
     async def _launch(self) -> None:
@@ -360,12 +370,30 @@ class DesktopDriver:
         await self._top()
         if element.box is None:
             return FieldText("", None)
+        value = self.grab(element.box)
+        if self.glyphs is not None:
+            matched = self._read_glyphs(value)
+            if matched is not None:
+                return matched
         label = element.handle.label if isinstance(element.handle, Target) else None
         if label is not None and label.x + label.width <= element.box.x:
-            line = self._ocr().read_labelled(self.grab(label), label.y, self.grab(element.box), element.box.y)
+            line = self._ocr().read_labelled(self.grab(label), label.y, value, element.box.y)
         else:
-            line = self._ocr().read_line(self.grab(element.box))
+            line = self._ocr().read_line(value)
         return FieldText(line.text, line.confidence)
+
+    def _read_glyphs(self, value: Gray) -> FieldText | None:
+        """The field read by matching the screen map's fonts, or None (OCR decides) when they do not explain it."""
+        cleaned, box = ink_box(value)
+        if box is None:
+            return FieldText("", 100.0)
+        x, _y, width, _height = box
+        if x == 0 or x + width == value.shape[1] or self.glyphs is None:
+            return None  # text cut by the crop's edge: a part of a glyph can pass for another glyph
+        line = self.glyphs.read(cleaned)
+        if line is None:
+            return None
+        return FieldText(line.text, glyph_confidence(line.error))
 
     def _centre(self, element: Element) -> tuple[int, int]:
         if element.box is None:
@@ -391,7 +419,7 @@ class DesktopDriver:
         deadline = time.monotonic() + READ_BACK_SECONDS
         while True:
             seen = await self.read(element)
-            if seen.text == expected:
+            if seen.text == expected or masked(seen.text, text):
                 return True
             if time.monotonic() > deadline:
                 return seen.confidence is not None and seen.confidence < READ_BACK_CONFIDENCE
@@ -434,6 +462,16 @@ class DesktopDriver:
         return bytes(mss.tools.to_png(shot.rgb, shot.size) or b"")
 
 
+def glyph_confidence(error: float) -> float:
+    """A glyph match's mean squared coverage error per ink pixel as a 0-100 confidence (exact renders: ~99)."""
+    return max(0.0, 100.0 - 1000.0 * error)
+
+
+def masked(seen: str, typed: str) -> bool:
+    """Whether `seen` is what a password field shows for `typed`: one mask character per character typed."""
+    return bool(seen) and len(seen) == len(typed) and set(seen) <= MASK_CHARACTERS
+
+
 def create_desktop_driver(
     screen_map: ScreenMap, settings: Settings, environment: dict[str, str] | None = None
 ) -> DesktopDriver:
@@ -442,4 +480,6 @@ def create_desktop_driver(
     if not source.launch:
         raise ConfigurationError("a desktop source needs a launch command", source=source.id)
     command = expand_launch(source.launch, Path(settings.data_dir).resolve())
-    return DesktopDriver(command, source.timeouts, Path(settings.screen_maps_dir), environment=environment)
+    return DesktopDriver(
+        command, source.timeouts, Path(settings.screen_maps_dir), environment=environment, fonts=source.fonts
+    )

@@ -108,6 +108,7 @@ class DesktopApp:
         self.process: subprocess.Popen[bytes] | None = None
         self._lock: DisplayLock | None = None
         self._x: xdisplay.Display | None = None
+        self._listed: list[Window] | None = None  # the last listing, good until the X server reports a change
         self.launches = 0
 
     @property
@@ -130,6 +131,10 @@ class DesktopApp:
         self._lock = claim_display(self.display_number)
         self.virtual_display = VirtualDisplay(self.width, self.height, number=self._lock.number).start()
         self._x = xdisplay.Display(self.virtual_display.display)
+        # Top-level windows mapped, unmapped, moved, restacked, created or destroyed: each one is an event for us.
+        self._x.screen().root.change_attributes(event_mask=X.SubstructureNotifyMask)
+        self._x.sync()
+        self._listed = None
 
     async def launch(self, timeout: float) -> None:
         """Start the application and wait until it shows a window."""
@@ -151,14 +156,21 @@ class DesktopApp:
             await asyncio.sleep(POLL_SECONDS)
 
     def windows(self) -> list[Window]:
-        """Mapped named top-level windows, bottom of the stack first."""
+        """Mapped named top-level windows, bottom of the stack first.
+
+        The listing is kept until the X server reports a change (a window mapped, unmapped, moved, restacked,
+        created, destroyed or renamed), so asking again on an unchanged screen costs no round trip per window.
+        """
         if self._x is None:
             return []
+        if self._listed is not None and not self._x_changed():
+            return self._listed
         found = []
         try:
             for child in self._x.screen().root.query_tree().children:
                 if child.get_attributes().map_state != X.IsViewable:
                     continue
+                child.change_attributes(event_mask=X.PropertyChangeMask)  # a new title is an event too
                 name = child.get_wm_name()
                 if not name:
                     continue
@@ -166,8 +178,23 @@ class DesktopApp:
                 box = Box(int(geometry.x), int(geometry.y), int(geometry.width), int(geometry.height))
                 found.append(Window(int(child.id), str(name), box))
         except XError:
+            self._listed = None
             return []
+        self._listed = found
         return found
+
+    def _x_changed(self) -> bool:
+        """Whether the X server reported any change since the last call (reading every event it sent)."""
+        if self._x is None:
+            return True
+        changed = False
+        try:
+            while self._x.pending_events():
+                self._x.next_event()
+                changed = True
+        except XError:
+            return True
+        return changed
 
     def close_window(self, window: Window) -> None:
         """Ask a window to close the way a window manager's close button does (WM_DELETE_WINDOW)."""

@@ -37,6 +37,14 @@ class Timeouts(MapModel):
     seat_wait_seconds: float = Field(default=30, gt=0)
 
 
+class ScreenFont(MapModel):
+    """A font a desktop application draws its values in: its glyphs are rendered once and matched (exact reads)."""
+
+    family: str = Field(min_length=1)
+    pixels: float = Field(gt=0, description="size in pixels as drawn (points x pixels per point)")
+    characters: str | None = Field(default=None, description="characters to match; default: printable Latin-1")
+
+
 class Source(MapModel):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str
@@ -50,6 +58,7 @@ class Source(MapModel):
     timeouts: Timeouts = Field(default_factory=Timeouts)
     timezone: str = Field(default="UTC", description="IANA zone the legacy system's times are in")
     ui_versions: list[int] = Field(default_factory=lambda: [1], min_length=1)
+    fonts: list[ScreenFont] = Field(default_factory=list, description="desktop: fonts read by glyph matching")
 
     @model_validator(mode="after")
     def reachable(self) -> Source:
