@@ -5,9 +5,9 @@ grid cells go through `document.evaluate` with Playwright's own rules (an absolu
 made relative to it; only element nodes count); CSS, test ids, placeholders and labels (Playwright's label rules:
 aria-labelledby, aria-label, then the `<label>`s of a form control, text compared whitespace-collapsed) through
 `querySelectorAll`, unless the document has open shadow roots (which Playwright pierces and the native query does
-not). Role and text locators, whose matching rules (accessible names, smallest element holding a text) are
-Playwright's own, have no spec, and neither has anything the page fails on: the driver then finds that one locator
-the ordinary way, so a batch never changes what a locator matches.
+not); text locators by Playwright's text rules too (the smallest element holding the text). Role locators, whose
+accessible-name rules are Playwright's own, have no spec, and neither has anything the page fails on: the driver
+then finds that one locator the ordinary way, so a batch never changes what a locator matches.
 
 One call answers, per locator: how many elements matched and, for exactly one, its box, its "auto" reading and its
 reading as the field asks (`text`, `value`, `attribute:NAME`; null when only Playwright's own call gives the right
@@ -26,6 +26,7 @@ from bots.locators import (
     LabelLocator,
     Locator,
     PlaceholderLocator,
+    TextLocator,
     XPathLocator,
 )
 
@@ -71,6 +72,7 @@ _HELPERS = f"""
       const wanted = textMatcher(value, exact);
       return Array.from(root.querySelectorAll('[' + selector + ']')).filter(el => wanted(el.getAttribute(selector)));
     }}
+    if (kind === 'text') return byText(root, textMatcher(normalize(selector), exact), exact);
     if (kind === 'label') {{
       const wanted = textMatcher(normalize(selector), exact);
       return Array.from(root.querySelectorAll('*')).filter(el => labelsOf(el).some(text => wanted(normalize(text))));
@@ -85,15 +87,39 @@ _HELPERS = f"""
     : text => text.toLowerCase().includes(wanted.toLowerCase());
   const skipped = el => ['SCRIPT', 'NOSCRIPT', 'STYLE'].includes(el.nodeName)
     || (document.head && document.head.contains(el));
+  const textCache = new Map();
   const textOf = el => {{
-    if (skipped(el)) return '';
-    if (el instanceof HTMLInputElement && ['submit', 'button', 'reset'].includes(el.type)) return el.value;
-    let text = '';
-    for (let child = el.firstChild; child; child = child.nextSibling) {{
-      if (child.nodeType === Node.TEXT_NODE) text += child.nodeValue || '';
-      else if (child.nodeType === Node.ELEMENT_NODE) text += textOf(child);
+    let text = textCache.get(el);
+    if (text !== undefined) return text;
+    text = '';
+    if (skipped(el)) text = '';
+    else if (el instanceof HTMLInputElement && ['submit', 'button', 'reset'].includes(el.type)) text = el.value;
+    else {{
+      for (let child = el.firstChild; child; child = child.nextSibling) {{
+        if (child.nodeType === Node.TEXT_NODE) text += child.nodeValue || '';
+        else if (child.nodeType === Node.ELEMENT_NODE) text += textOf(child);
+      }}
     }}
+    textCache.set(el, text);
     return text;
+  }};
+  // Playwright's text engine: an element whose text matches counts unless one of its child elements matches too
+  // (the smallest element holding the text wins); substring matching skips inside an element that did not match.
+  const byText = (root, wanted, exact) => {{
+    const matches = el => !skipped(el) && wanted(normalize(textOf(el)));
+    const found = [];
+    let lastMiss = null;
+    const consider = el => {{
+      if (!exact && lastMiss && lastMiss.contains(el)) return;
+      if (!matches(el)) {{ lastMiss = el; return; }}
+      for (let child = el.firstChild; child; child = child.nextSibling) {{
+        if (child.nodeType === Node.ELEMENT_NODE && matches(child)) return;
+      }}
+      found.push(el);
+    }};
+    if (root.nodeType === Node.ELEMENT_NODE) consider(root);
+    for (const el of root.querySelectorAll('*')) consider(el);
+    return found;
   }};
   const labelledBy = el => {{
     if (el.ariaLabelledByElements) return [...el.ariaLabelledByElements];
@@ -171,4 +197,6 @@ def page_spec(locator: Locator, cell_expression: str | None = None) -> list[Any]
         return ["attr", "placeholder", locator.text, locator.exact]
     if isinstance(locator, LabelLocator):
         return ["label", locator.text, None, locator.exact]
+    if isinstance(locator, TextLocator):
+        return ["text", locator.text, None, locator.exact]
     return None

@@ -56,13 +56,21 @@ PAGE_RESOLVED: list[tuple[Locator, str]] = [
     (PlaceholderLocator(text="Country"), "auto"),
     (PlaceholderLocator(text="country", exact=False), "auto"),
     (LabelLocator(text="Allergy", frame=FrameRef(name="inner")), "value"),
+    (TextLocator(text="Lovelace"), "auto"),
+    (TextLocator(text="lovelace", exact=False), "auto"),
+    (TextLocator(text="Phone:"), "auto"),
+    (TextLocator(text="Hello big world"), "text"),
+    (TextLocator(text="big"), "auto"),
+    (TextLocator(text="hello BIG", exact=False), "auto"),
+    (TextLocator(text="Send"), "value"),
+    (TextLocator(text="Post code"), "auto"),
+    (TextLocator(text="Allergy", frame=FrameRef(name="inner")), "auto"),
     (CssLocator(selector="input[name=city]", frame=FrameRef(name="inner")), "auto"),
     (CssLocator(selector="#allergy", frame=FrameRef(url="frame.html")), "value"),
     (CssLocator(selector="#allergy", frame=FrameRef(name="absent")), "auto"),
 ]
 PLAYWRIGHT_ONLY: list[Locator] = [
     RoleLocator(role="heading", name="Chart"),
-    TextLocator(text="Lovelace"),
     CssLocator(selector="td:has-text('Lovelace')"),
     CssLocator(selector="text=Lovelace"),
     CssLocator(selector="//td"),
@@ -172,6 +180,7 @@ async def test_table_batch_reads_rows_and_cells_as_row_by_row_lookups_do(driver:
         FieldQuery("mrn", [CellLocator(header="Med Rec #"), CellLocator(header="MRN")]),
         FieldQuery("link", [CellLocator(header="Patient Name", descendant="a")], "attribute:href"),
         FieldQuery("sex", [CellLocator(header="Sex")]),
+        FieldQuery("female", [TextLocator(text="F"), TextLocator(text="babbage", exact=False)]),
     ]
     table = await driver.find_table_batch([CssLocator(selector="table.nothing tr"), ROWS], columns)
     assert table is not None
