@@ -191,8 +191,8 @@ async def read_throughput(target: WebTarget, reads_per_round: int, rounds: int) 
             f"ratio of the two medians (not paired): {engine_rate / raw_rate:.3f}",
             "engine rounds (reads/s): " + ", ".join(f"{rate:.2f}" for rate in engine_rates),
             "script rounds (reads/s): " + ", ".join(f"{rate:.2f}" for rate in raw_rates),
-            "both sides share one Chromium and the machine's 2 cores; the engine's gap per read is its extra browser "
-            "round trips (see web_patient_read), which cost CPU in Python, Playwright's driver and the renderer",
+            "both sides share one Chromium and the machine's 2 cores; per read the engine makes 6 browser round trips "
+            "(2 page loads, 2 recognition probes, the result table and the chart's fields) where the script makes 4",
             machine_load(),
         ],
     )
