@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont, ImageStat
@@ -32,8 +33,21 @@ def _font() -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
         return ImageFont.load_default(FONT_SIZE)
 
 
+@dataclass(frozen=True)
+class Annotated:
+    """An annotated screenshot (PNG) and where its label landed, so a close-up can show both box and label."""
+
+    png: bytes
+    label: Box
+
+
 def annotate(png: bytes, step: StepView, neighbours: Sequence[Box] = ()) -> bytes:
-    """The screenshot with the step's box and label drawn on it, as PNG; unchanged size.
+    """The screenshot with the step's box and label drawn on it, as PNG; unchanged size (see `annotate_step`)."""
+    return annotate_step(png, step, neighbours).png
+
+
+def annotate_step(png: bytes, step: StepView, neighbours: Sequence[Box] = ()) -> Annotated:
+    """The screenshot with the step's box and label drawn on it, and where the label is.
 
     `neighbours` are the boxes of the other steps on the same screenshot: the label is placed beside the box where
     it covers neither the element, nor those boxes, nor (as far as possible) anything drawn on the screen.
@@ -59,7 +73,7 @@ def annotate(png: bytes, step: StepView, neighbours: Sequence[Box] = ()) -> byte
     draw.text((label_x + LABEL_PADDING, label_y + LABEL_PADDING - text_box[1]), step.label, fill=LABEL_TEXT, font=font)
     output = io.BytesIO()
     image.save(output, format="PNG", optimize=False, compress_level=3)
-    return output.getvalue()
+    return Annotated(output.getvalue(), Box(label_x, label_y, *label_size))
 
 
 Rect = tuple[int, int, int, int]  # left, top, right, bottom (inclusive)
@@ -124,15 +138,21 @@ def neighbour_boxes(steps: Sequence[StepView], step: StepView) -> list[Box]:
     ]
 
 
-def focus(annotated_png: bytes, step: StepView, width: int = 640, height: int = 260) -> bytes | None:
-    """A close-up of the annotated screenshot around the step's box (legacy UIs use tiny fonts), or None."""
+def focus(
+    annotated_png: bytes, step: StepView, width: int = 640, height: int = 260, label: Box | None = None
+) -> bytes | None:
+    """A close-up of the annotated screenshot around the step's box and, when it fits, its label (legacy UIs use
+    tiny fonts), or None when the step has no box."""
     if step.box is None:
         return None
     with Image.open(io.BytesIO(annotated_png)) as opened:
         image = opened.convert("RGB")
     scale = 2 if image.width > width else 1
     region_width, region_height = min(width // scale, image.width), min(height // scale, image.height)
-    centre_x, centre_y = step.box.x + step.box.width // 2, step.box.y + step.box.height // 2
+    shown = step.box if label is None else _union(step.box, label)
+    if shown.width > region_width or shown.height > region_height:
+        shown = step.box
+    centre_x, centre_y = shown.x + shown.width // 2, shown.y + shown.height // 2
     left = min(max(centre_x - region_width // 2, 0), image.width - region_width)
     top = min(max(centre_y - region_height // 2, 0), image.height - region_height)
     crop = image.crop((left, top, left + region_width, top + region_height))
@@ -141,6 +161,13 @@ def focus(annotated_png: bytes, step: StepView, width: int = 640, height: int = 
     output = io.BytesIO()
     crop.save(output, format="PNG", compress_level=3)
     return output.getvalue()
+
+
+def _union(first: Box, second: Box) -> Box:
+    left, top = min(first.x, second.x), min(first.y, second.y)
+    right = max(first.x + first.width, second.x + second.width)
+    bottom = max(first.y + first.height, second.y + second.height)
+    return Box(left, top, right - left, bottom - top)
 
 
 def thumbnail(annotated_png: bytes, width: int = 200) -> bytes:

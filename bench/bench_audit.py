@@ -4,10 +4,15 @@ Three arms over the same engine, EHR and Chromium, interleaved: no screenshots a
 a screenshot per screen state with no observer (the capture alone), and the same into the real audit trail (hash,
 AES-GCM, content-addressed file, hash-chained commit on the background writer, run end awaited). The capture is the
 engine's own: one DevTools capture per screen state, drawn while the read-only steps of that screen run.
+
+Besides time, each read's CPU time is measured over the whole process tree (this process with its writer thread,
+Playwright's driver, Chromium's processes, the practice EHR's server): on a machine shared with other work, time
+shares drift with the load while CPU shares do not, and when the cores are saturated time follows CPU.
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import tempfile
 import time
@@ -39,10 +44,34 @@ def _paired_difference(arm: list[float], plain: list[float]) -> float:
     return statistics.median(a - b for a, b in zip(arm, plain, strict=True))
 
 
-async def _timed(runtime: SourceRuntime, mrn: str) -> float:
-    started = time.perf_counter()
+def _tree_cpu_seconds() -> float:
+    """User + system CPU time of this process and all its descendants (Linux /proc), children still running."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        used[int(entry)] = (int(fields[11]) + int(fields[12])) / ticks
+    tree, grown = {os.getpid()}, True
+    while grown:
+        children = {pid for pid, parent in parents.items() if parent in tree} - tree
+        grown = bool(children)
+        tree |= children
+    return sum(used.get(pid, 0.0) for pid in tree)
+
+
+async def _timed(runtime: SourceRuntime, mrn: str) -> tuple[float, float]:
+    """(seconds, CPU seconds of the whole process tree) for one read."""
+    cpu_started, started = _tree_cpu_seconds(), time.perf_counter()
     await runtime.read("Patient", mrn)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, _tree_cpu_seconds() - cpu_started
 
 
 class TimedObserver:
@@ -83,11 +112,15 @@ async def audit_overhead(target: WebTarget, trail: AuditTrail, repeats: int) -> 
             await runtime.read("Patient", target.mrns[0])
         observer.seconds, observer.steps = 0.0, 0
         samples: dict[str, list[float]] = {name: [] for name in arms}
+        cpu: dict[str, list[float]] = {name: [] for name in arms}
         order = list(arms)
+        load_before = machine_load()
         for index in range(repeats):
             mrn = target.mrns[index % len(target.mrns)]
             for name in order[index % 3 :] + order[: index % 3]:
-                samples[name].append(await _timed(arms[name], mrn))
+                seconds, cpu_seconds = await _timed(arms[name], mrn)
+                samples[name].append(seconds)
+                cpu[name].append(cpu_seconds)
     finally:
         writer.close()
     with trail.session() as session:
@@ -98,6 +131,9 @@ async def audit_overhead(target: WebTarget, trail: AuditTrail, repeats: int) -> 
     capture = max(_paired_difference(samples["screenshots"], samples["plain"]), 0.0)
     whole = _paired_difference(samples["audited"], samples["plain"])
     share = (capture + on_path) / audited
+    per_round = [(a - p) / a for a, p in zip(samples["audited"], samples["plain"], strict=True)]
+    cpu_audit = _paired_difference(cpu["audited"], cpu["plain"])
+    cpu_share = cpu_audit / statistics.median(cpu["audited"])
     return BenchResult(
         name="audit_step_overhead",
         value=share,
@@ -123,8 +159,13 @@ async def audit_overhead(target: WebTarget, trail: AuditTrail, repeats: int) -> 
             f"({on_path * 1000:.1f} ms per read, {on_path * 1000 / max(observer.steps / repeats, 1):.2f} ms per step)",
             f"unpaired capture (median with screenshots - median plain): {(shots - plain) * 1000:.1f} ms; paired: "
             f"{capture * 1000:.1f} ms",
-            f"cross-check, median over rounds of (audited - plain) / audited read: {whole / audited:.3f}",
-            machine_load(),
+            f"cross-check, (audited - plain) / audited read per round: median {whole / audited:.3f}, "
+            f"p10 {percentile(per_round, 0.1):.3f}, p90 {percentile(per_round, 0.9):.3f}",
+            f"CPU time per read, whole process tree (10 ms ticks): plain {_ms(cpu['plain'])}; audited "
+            f"{_ms(cpu['audited'])}; audit's paired share of the audited read's CPU {cpu_share:.3f} "
+            f"({cpu_audit * 1000:.0f} ms per read)",
+            f"before: {load_before}",
+            f"after: {machine_load()}",
         ],
     )
 

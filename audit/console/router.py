@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from audit.annotate import annotate, focus, neighbour_boxes, thumbnail
+from audit.annotate import annotate_step, focus, neighbour_boxes, thumbnail
 from audit.blobstore import ScreenshotMismatch, ScreenshotMissing
 from audit.chain import RecordKind
 from audit.console.auth import COOKIE_NAME, NotAnAuditor, require_auditor, verify_token, viewer_name
@@ -133,8 +133,11 @@ def console_router(trail: AuditTrail, auditor_role: str = "auditor") -> APIRoute
             png = trail.screenshots.get(step.screenshot_sha256)
         except (ScreenshotMissing, ScreenshotMismatch):
             return Response(status_code=410, headers=SECURITY_HEADERS)
-        annotated = annotate(png, step, neighbour_boxes(trail.steps(run_id), step))
-        image = focus(annotated, step) if close_up else thumbnail(annotated) if thumb else annotated
+        annotated = annotate_step(png, step, neighbour_boxes(trail.steps(run_id), step))
+        if close_up:
+            image = focus(annotated.png, step, label=annotated.label)
+        else:
+            image = thumbnail(annotated.png) if thumb else annotated.png
         if image is None:
             return Response(status_code=404, headers=SECURITY_HEADERS)
         return Response(image, media_type="image/png", headers=SECURITY_HEADERS)

@@ -6,7 +6,7 @@ import io
 
 from PIL import Image, ImageDraw
 
-from audit.annotate import BOX_COLOURS, annotate, focus, thumbnail
+from audit.annotate import BOX_COLOURS, annotate, annotate_step, focus, thumbnail
 from audit.records import StepView
 from bots.observer import Box
 
@@ -86,3 +86,23 @@ def test_close_up_and_thumbnail() -> None:
     assert _pixels(close_up).size == (640, 260)
     assert focus(annotated, _step("ok", None)) is None
     assert _pixels(thumbnail(annotated)).size == (200, 125)
+
+
+def _red_pixels(image: Image.Image) -> int:
+    width, height = image.size
+    pixels = [image.getpixel((x, y)) for x in range(width) for y in range(height)]
+    return sum(1 for pixel in pixels if isinstance(pixel, tuple) and pixel[0] > 180 and max(pixel[1:3]) < 90)
+
+
+def test_the_close_up_shows_the_whole_label_beside_the_box() -> None:
+    step = _step("ok", Box(600, 400, 60, 20))
+    annotated = annotate_step(_white_png(1280, 800), step, neighbours=[Box(600, 370, 60, 20), Box(600, 430, 60, 20)])
+    label = annotated.label
+    assert label.x > 660  # beside the box: above and below hold the neighbouring fields
+    with_label, box_only = focus(annotated.png, step, label=label), focus(annotated.png, step)
+    assert with_label is not None
+    assert box_only is not None
+    red = [_red_pixels(_pixels(png)) for png in (with_label, box_only)]
+    label_area_at_double_size = label.width * label.height * 4
+    assert red[0] > label_area_at_double_size * 0.5  # the label's fill, round its white text
+    assert red[0] > red[1] * 1.1  # centred on the box alone, the close-up cuts the label off
