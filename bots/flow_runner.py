@@ -232,10 +232,14 @@ class FlowRunner:
     ) -> tuple[list[Record], list[StepDetail]]:
         rows: list[Record] = []
         details: list[StepDetail] = []
+        previous: list[Record] | None = None
         for page in range(max_pages):
             if page > 0 and not await self._next_page(table):
                 break
             page_rows, page_details = await read_rows(self.driver, table, self.context.screen, columns)
+            if page_rows == previous:
+                break  # "next" changed nothing (a pager that stays enabled on its last page)
+            previous = page_rows
             rows += page_rows
             details += page_details
         return rows, details

@@ -18,6 +18,7 @@ from bots.ocr import Gray, Word
 ROW_CONTRAST = 40
 COLUMN_GAP_FACTOR = 1.2
 EDGE_COLUMNS = 4  # a list's own border runs down its sides: not a row's content
+SEPARATOR_NOISE = "|[]\\!"  # how the line between two column headings reads when OCR joins it to a heading
 
 
 def normalise(text: str) -> str:
@@ -150,7 +151,7 @@ def header_columns(header_words: list[Word], right_edge: int) -> list[Column]:
     split_next = True
     previous_right = -1
     for word in ordered:
-        text = word.text.strip("|[]")
+        text = word.text.strip(SEPARATOR_NOISE)
         starts_new = split_next or word.text.startswith("|") or word.box.x - previous_right > gap_limit
         split_next = word.text.endswith("|")
         previous_right = word.box.x + word.box.width

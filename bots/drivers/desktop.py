@@ -57,6 +57,7 @@ READ_BACK_CONFIDENCE = 50.0
 READ_BACK_SECONDS = 1.5
 SETTLE_SECONDS = 2.0
 SETTLE_POLL_SECONDS = 0.05
+CLICK_EFFECT_SECONDS = 1.0
 XDOTOOL_KEYS = {"Enter": "Return", "Control": "ctrl", "Alt": "alt", "Shift": "shift"} | {
     f"Arrow{way}": way for way in ("Up", "Down", "Left", "Right")
 }
@@ -426,11 +427,30 @@ class DesktopDriver:
             await asyncio.sleep(POLL_SECONDS)
 
     async def click(self, element: Element, *, dialog: DialogAnswer | None = None) -> None:
+        """Click the element, then wait (bounded) until the screen shows the click's effect and stops changing.
+
+        A click's effect is drawn a moment later; a read right after it must not see the screen from before (a
+        list's next page would read as the page already read). A click that changes nothing costs the bound.
+        """
         window = await self._top()
         x, y = self._centre(element)
+        area = clip(window.box, self._screen())
+        before = self.grab(area) if area is not None else None
+        windows_before = self.app.windows()
         await self.input.click(window.id, x, y)
         if dialog is not None:
             await self._answer_dialog(window, dialog)
+        if area is not None and before is not None:
+            await self._await_change(area, before, windows_before)
+
+    async def _await_change(self, area: Box, before: Gray, windows_before: list[Window]) -> None:
+        deadline = time.monotonic() + CLICK_EFFECT_SECONDS
+        while time.monotonic() < deadline:
+            if self.app.windows() != windows_before or not np.array_equal(self.grab(area), before):
+                self._settled = b""
+                await self._settle()
+                return
+            await asyncio.sleep(POLL_SECONDS)
 
     async def press_key(self, element: Element | None, key: str) -> None:
         """Press a named key or chord in the top window, after clicking `element` (if given) to focus it."""

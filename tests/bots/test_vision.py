@@ -63,3 +63,8 @@ def test_header_columns_split_at_separators_and_wide_gaps() -> None:
         ("Temp (°F)", 130, 200),
         ("By", 200, 300),
     ]
+
+
+def test_a_heading_separator_read_as_a_backslash_is_not_part_of_the_heading() -> None:
+    columns = header_columns([word("Ref", 10), word("Range", 30), word("\\Flag", 110)], 200)
+    assert [column.heading for column in columns] == ["Ref Range", "Flag"]
