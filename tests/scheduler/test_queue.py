@@ -6,7 +6,8 @@ import anyio
 import pytest
 
 from bots.errors import LegacyValidationError, WriteOutcomeUnknown
-from scheduler import InvalidTransition, WriteNotFound, WriteStatus, WriteSubmission
+from scheduler import InvalidTransition, SchedulerSettings, WriteNotFound, WriteQueue, WriteStatus, WriteSubmission
+from scheduler.database import create_engine, create_schema
 from scheduler.queue import QueueRetention
 from tests.scheduler.conftest import QueueBench, observation, submission
 from tests.scheduler.table_executor import target_counts
@@ -88,6 +89,31 @@ async def test_simultaneous_retries_of_one_update_create_one_write(bench: QueueB
     assert len({write_id for write_id, _ in results}) == 1
     assert sum(created for _, created in results) == 1
     assert len(await bench.queue.list_writes()) == 3
+
+
+async def test_simultaneous_updates_on_postgresql_make_one_write_per_retry_and_a_new_one_after_a_change(
+    postgres_url: str,
+) -> None:
+    engine = create_engine(postgres_url)
+    try:
+        await create_schema(engine)
+        queue = WriteQueue(engine, SchedulerSettings())
+        results: list[tuple[str, bool]] = []
+
+        async def submit(phone: str) -> None:
+            record, created = await queue.submit(_phone_update(phone))
+            results.append((record.id, created))
+
+        for phone in ("(555) 555-0001", "(555) 555-0002", "(555) 555-0001"):
+            results.clear()
+            async with anyio.create_task_group() as group:
+                for _ in range(4):
+                    group.start_soon(submit, phone)
+            assert len({write_id for write_id, _ in results}) == 1
+            assert sum(created for _, created in results) == 1
+        assert len(await queue.list_writes()) == 3
+    finally:
+        await engine.dispose()
 
 
 async def test_if_none_exist_decides_identity_for_a_conditional_create(bench: QueueBench) -> None:
