@@ -15,6 +15,8 @@
   const clean = (text) => (text || '').replace(/\s+/g, ' ').trim();
   const inOverlay = (el) => !!(el && el.closest && el.closest('#' + OVERLAY_ID));
   const recorded = new WeakMap();
+  // A modifier pressed on its own is the start of a chord (Alt+Shift+M, Ctrl+F5), not a key press of its own.
+  const MODIFIERS = ['Control', 'Alt', 'Shift', 'Meta', 'AltGraph'];
   let picking = false;
 
   const TEXT_TYPES = ['text', 'search', 'email', 'tel', 'url', 'number', 'date', 'password', ''];
@@ -261,7 +263,7 @@
       askName(hovered || document.activeElement || el);
       return;
     }
-    if (!(el instanceof Element) || inOverlay(el)) return;
+    if (!(el instanceof Element) || inOverlay(el) || MODIFIERS.includes(event.key)) return;
     const special = ['Enter', 'Escape'].includes(event.key) || /^F\d+$/.test(event.key);
     if (!special && !(event.ctrlKey || event.altKey)) return;
     if (event.key === 'Enter' && isTextEntry(el)) recordFill(el);

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,9 +27,12 @@ from recordings.actions import RecordedAction
 from recordings.store import RecordingMeta, RecordingWriter
 from recordings.web_actions import action_from_payload, frame_ref, without_overlay
 
-SCREENSHOT_ATTEMPTS = 3
+SCREENSHOT_ATTEMPTS = 2
+SCREENSHOT_TIMEOUT_MS = 10_000
+WAIT_SECONDS = 60.0  # waits are conditions: they end as soon as the recorder caught up; this only bounds a hang
 RECORDER_SCRIPT = Path(__file__).with_name("recorder.js")
 DEFAULT_RESOLVER_RULES = "MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
+LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class RecorderOptions:
 class _State:
     armed: bool = False
     pending: int = 0
+    lost: int = 0
     last_frame: Any = "none yet"
     queue: asyncio.Queue[tuple[str, Any]] = field(default_factory=asyncio.Queue)
 
@@ -106,7 +111,7 @@ class WebRecorder:
     async def stop(self) -> None:
         """Write what is left and close the browser (never raises for an already closed one)."""
         with contextlib.suppress(TimeoutError):
-            await self.settle(timeout_seconds=5)
+            await self.settle()
         if self._consumer is not None:
             self._consumer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -124,26 +129,26 @@ class WebRecorder:
         self.page.on("close", lambda _page: closed.set())
         await closed.wait()
 
-    async def settle(self, timeout_seconds: float = 5) -> None:
+    async def settle(self, timeout_seconds: float = WAIT_SECONDS) -> None:
         """Wait until every reported event has been written."""
         deadline = time.monotonic() + timeout_seconds
         while self._state.pending:
             if time.monotonic() > deadline:
-                raise TimeoutError("the recorder did not catch up")
+                raise TimeoutError(f"the recorder did not catch up: {self._backlog()}")
             await asyncio.sleep(0.02)
 
-    async def wait_for_actions(self, count: int, timeout_seconds: float = 5) -> list[RecordedAction]:
+    async def wait_for_actions(self, count: int, timeout_seconds: float = WAIT_SECONDS) -> list[RecordedAction]:
         """Wait until at least `count` actions are written (tests drive the page, then wait for the recorder)."""
         deadline = time.monotonic() + timeout_seconds
         while len(self.actions) < count:
             if time.monotonic() > deadline:
-                raise TimeoutError(f"only {len(self.actions)} of {count} actions were recorded")
+                raise TimeoutError(f"only {len(self.actions)} of {count} actions were recorded: {self._backlog()}")
             await asyncio.sleep(0.02)
         await self.settle(timeout_seconds)
         return self.actions
 
     async def wait_for_action(
-        self, matches: Callable[[RecordedAction], bool], timeout_seconds: float = 5
+        self, matches: Callable[[RecordedAction], bool], timeout_seconds: float = WAIT_SECONDS
     ) -> RecordedAction:
         """Wait until an action like this is written, and return it."""
         deadline = time.monotonic() + timeout_seconds
@@ -152,8 +157,12 @@ class WebRecorder:
             if found is not None:
                 return found
             if time.monotonic() > deadline:
-                raise TimeoutError("no such action was recorded")
+                raise TimeoutError(f"no such action was recorded: {self._backlog()}")
             await asyncio.sleep(0.02)
+
+    def _backlog(self) -> str:
+        state = self._state
+        return f"{len(self.actions)} written, {state.pending} waiting, {state.lost} lost"
 
     async def _on_binding(self, source: dict[str, Any], payload: dict[str, Any]) -> None:
         self._enqueue("user", (source["frame"], payload))
@@ -177,8 +186,9 @@ class WebRecorder:
             kind, data = await queue.get()
             try:
                 await self._handle(kind, data)
-            except PlaywrightError:
-                pass  # the page went away under the recorder; the event is lost, the recording goes on
+            except Exception as error:  # one lost event (the page went away under it) must not end the recording
+                self._state.lost += 1
+                LOG.warning("recorder: a %s event was lost (%s)", kind, type(error).__name__)
             finally:
                 self._state.pending -= 1
 
@@ -215,7 +225,7 @@ class WebRecorder:
         """The page now; a capture that a navigation interrupted is taken again once the new page has loaded."""
         for attempt in range(SCREENSHOT_ATTEMPTS):
             try:
-                return await page.screenshot(type="png")
+                return await page.screenshot(type="png", timeout=SCREENSHOT_TIMEOUT_MS)
             except PlaywrightError:
                 if attempt + 1 < SCREENSHOT_ATTEMPTS:
                     with contextlib.suppress(PlaywrightError):

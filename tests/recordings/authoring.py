@@ -17,6 +17,7 @@ async def mark_with_overlay(recorder: WebRecorder, frame_name: str | None, selec
     await frame.locator(selector).first.click()
     await frame.locator(f"{OVERLAY} input[name=field_name]").fill(name)
     await frame.locator(f"{OVERLAY} input[name=field_name]").press("Enter")
+    await recorder.wait_for_action(lambda action: action.field_name == name)
 
 
 async def mark_with_chord(recorder: WebRecorder, frame_name: str, selector: str, name: str) -> None:
@@ -27,6 +28,7 @@ async def mark_with_chord(recorder: WebRecorder, frame_name: str, selector: str,
     await recorder.page.keyboard.press("Alt+Shift+M")
     await frame.locator(f"{OVERLAY} input[name=field_name]").fill(name)
     await frame.locator(f"{OVERLAY} input[name=field_name]").press("Enter")
+    await recorder.wait_for_action(lambda action: action.field_name == name)
 
 
 async def record_problems(base_url: str, folder: Path) -> None:
@@ -46,4 +48,3 @@ async def record_problems(base_url: str, folder: Path) -> None:
         await main.locator("table.grid").wait_for()
         await mark_with_overlay(recorder, "main", "table.grid tr:nth-child(2) td:nth-child(1)", "description")
         await mark_with_chord(recorder, "main", "b >> nth=1", "mrn")
-        await recorder.wait_for_action(lambda action: action.field_name == "mrn")
