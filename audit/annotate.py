@@ -23,6 +23,8 @@ FONT_SIZE = 14
 FRAME_WIDTH = 3
 LABEL_GAP = 2
 LABEL_PADDING = 4
+CLOSE_UP_MARGIN = 12
+CLOSE_UP_CONTEXT = 120  # pixels left of the box kept in a close-up: the field's own label on most forms
 
 
 @lru_cache(maxsize=1)
@@ -141,23 +143,30 @@ def neighbour_boxes(steps: Sequence[StepView], step: StepView) -> list[Box]:
 def focus(
     annotated_png: bytes, step: StepView, width: int = 640, height: int = 260, label: Box | None = None
 ) -> bytes | None:
-    """A close-up of the annotated screenshot around the step's box and, when it fits, its label (legacy UIs use
-    tiny fonts), or None when the step has no box."""
+    """A close-up (`width` x `height`) of the annotated screenshot, enlarged (legacy UIs use tiny fonts): the step's
+    box and, when given and it fits, its label, with as much as fits of what lies left of them (the field's own
+    label, on most legacy forms). None when the step has no box."""
     if step.box is None:
         return None
     with Image.open(io.BytesIO(annotated_png)) as opened:
         image = opened.convert("RGB")
-    scale = 2 if image.width > width else 1
-    region_width, region_height = min(width // scale, image.width), min(height // scale, image.height)
     shown = step.box if label is None else _union(step.box, label)
-    if shown.width > region_width or shown.height > region_height:
+    scale = 1.0
+    for candidate, context in ((2.0, CLOSE_UP_CONTEXT), (1.5, CLOSE_UP_CONTEXT), (1.5, 0)):
+        if image.width > width and shown.width + 2 * CLOSE_UP_MARGIN + context <= width / candidate:
+            scale = candidate
+            break
+    else:
         shown = step.box
-    centre_x, centre_y = shown.x + shown.width // 2, shown.y + shown.height // 2
-    left = min(max(centre_x - region_width // 2, 0), image.width - region_width)
-    top = min(max(centre_y - region_height // 2, 0), image.height - region_height)
+        scale = 2.0 if image.width > width else 1.0
+    region_width, region_height = min(int(width / scale), image.width), min(int(height / scale), image.height)
+    right = shown.x + shown.width + CLOSE_UP_MARGIN
+    left = min(max(right - region_width, 0), image.width - region_width)
+    top = min(max(shown.y + shown.height // 2 - region_height // 2, 0), image.height - region_height)
     crop = image.crop((left, top, left + region_width, top + region_height))
-    if scale > 1:
-        crop = crop.resize((region_width * scale, region_height * scale), Image.Resampling.LANCZOS)
+    if scale != 1.0:
+        size = (min(round(region_width * scale) + 1, width), min(round(region_height * scale) + 1, height))
+        crop = crop.resize(size, Image.Resampling.LANCZOS)
     output = io.BytesIO()
     crop.save(output, format="PNG", compress_level=3)
     return output.getvalue()

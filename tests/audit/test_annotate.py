@@ -99,10 +99,8 @@ def test_the_close_up_shows_the_whole_label_beside_the_box() -> None:
     annotated = annotate_step(_white_png(1280, 800), step, neighbours=[Box(600, 370, 60, 20), Box(600, 430, 60, 20)])
     label = annotated.label
     assert label.x > 660  # beside the box: above and below hold the neighbouring fields
-    with_label, box_only = focus(annotated.png, step, label=label), focus(annotated.png, step)
-    assert with_label is not None
-    assert box_only is not None
-    red = [_red_pixels(_pixels(png)) for png in (with_label, box_only)]
-    label_area_at_double_size = label.width * label.height * 4
-    assert red[0] > label_area_at_double_size * 0.5  # the label's fill, round its white text
-    assert red[0] > red[1] * 1.1  # centred on the box alone, the close-up cuts the label off
+    close_up = focus(annotated.png, step, label=label)
+    assert close_up is not None
+    assert _pixels(close_up).size == (640, 260)
+    # Box, label and the field's surroundings do not fit at 2x: 1.5x, with the label's whole fill in view.
+    assert _red_pixels(_pixels(close_up)) > label.width * label.height * 1.5**2 * 0.5
