@@ -20,6 +20,7 @@ from recordings.check_report import summary_lines, write_html
 from recordings.desktop_recorder import DesktopRecorder
 from recordings.desktop_replay import replay_desktop_recording
 from recordings.draft import draft_screen_map, template_path
+from recordings.live_view import LiveView
 from recordings.replay import replay_recording
 from recordings.store import RecordingError, load_recording
 from recordings.web_recorder import RecorderOptions, WebRecorder
@@ -48,7 +49,10 @@ def record(url: str | None, launch: str | None, name: str, out_dir: Path, headle
 
             display = stack.enter_context(VirtualDisplay(width=1280, height=900))
             environment = dict(display.env)
-            click.echo(f"no DISPLAY: recording on the virtual display {display.display} (attach a VNC viewer to it)")
+            view = stack.enter_context(LiveView(display.display))
+            click.echo(
+                f"no DISPLAY: recording on the virtual display {display.display}; watch and use it at {view.url}"
+            )
         options = RecorderOptions(
             url=url or "",
             folder=folder,
@@ -66,15 +70,18 @@ def record(url: str | None, launch: str | None, name: str, out_dir: Path, headle
 def _record_desktop(command: list[str], folder: Path, name: str, display: str | None) -> None:
     recorder = DesktopRecorder(command, folder, name, display=display)
     asyncio.run(recorder.start())
-    where = display or f"the virtual display {recorder.app.display}"
-    click.echo(f"recording on {where}: use the application, Ctrl+Alt+M marks the field under the pointer; Ctrl-C ends")
-    try:
-        while recorder.app.alive:
-            time.sleep(0.2)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        recorder.stop()
+    with contextlib.ExitStack() as stack:
+        stack.callback(recorder.stop)
+        where = display
+        if where is None:
+            view = stack.enter_context(LiveView(recorder.app.display))
+            where = f"the virtual display {recorder.app.display} (watch and use it at {view.url})"
+        click.echo(
+            f"recording on {where}: use the application, Ctrl+Alt+M marks the field under the pointer; Ctrl-C ends"
+        )
+        with contextlib.suppress(KeyboardInterrupt):
+            while recorder.app.alive:
+                time.sleep(0.2)
     click.echo(f"recorded {folder}; next: retrofhir map draft {folder}")
 
 
