@@ -20,6 +20,7 @@ from audit.blobstore import ScreenshotMismatch, ScreenshotMissing
 from audit.chain import __doc__ as CHAIN_RULES
 from audit.fhir_resources import audit_event_for, provenance_for
 from audit.records import StepView, step_view
+from audit.runs import interrupted_runs
 from audit.schema import ChainRecord, Run
 from audit.trail import AuditTrail
 from audit.verify import VerificationReport, verify_trail
@@ -98,6 +99,7 @@ def render_run_html(
     report: VerificationReport,
     viewer: str,
     response: tuple[int, str] | None = None,
+    interrupted: bool = False,
 ) -> str:
     closing = next((record.record_hash for record in records if record.kind == "run-finished"), None)
     audit_event = audit_event_for(run, closing).model_dump_json(exclude_none=True, indent=2)
@@ -114,6 +116,7 @@ def render_run_html(
         audit_event=audit_event,
         provenance=provenance.model_dump_json(exclude_none=True, indent=2) if provenance else None,
         response=response,
+        interrupted=interrupted,
         chain_rules=CHAIN_RULES,
         script=script,
         script_hash=base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii"),
@@ -128,7 +131,9 @@ def export_run_html(trail: AuditTrail, run_id: str, viewer: str) -> str:
     trail.record_view(viewer, [run_id], "export")
     records = trail.run_records(run_id)
     report = verify_trail(trail)
-    return render_run_html(run, records, _steps(trail, records), report, viewer, recorded_response(trail, run_id))
+    steps = _steps(trail, records)
+    interrupted = bool(interrupted_runs(trail, [run]))
+    return render_run_html(run, records, steps, report, viewer, recorded_response(trail, run_id), interrupted)
 
 
 def recorded_response(trail: AuditTrail, run_id: str) -> tuple[int, str] | None:

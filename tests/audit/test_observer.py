@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from audit import AuditObserver, AuditTrail, TrailWriter, verify_trail
+from audit.export import export_run_html
 from audit.liveness import STALE_AFTER, interrupted, process_identity
 from audit.runs import interrupted_runs
 from bots.errors import ErrorContext, ErrorSummary
@@ -144,6 +145,7 @@ def test_a_run_whose_process_dies_keeps_its_steps_and_shows_as_interrupted(trail
     assert [step.index for step in trail.steps("run-killed")] == [step.index for step in steps]
     assert interrupted_runs(trail, [run]) == {"run-killed"}
     assert verify_trail(trail).ok
+    assert "interrupted: its process ended before the run did" in export_run_html(trail, "run-killed", "auditor-1")
 
 
 def test_an_unfinished_run_of_a_process_that_cannot_be_checked_is_interrupted_once_silent() -> None:
