@@ -222,7 +222,7 @@ async def live_read(work_dir: Path, repeats: int) -> BenchResult:
     )
 
 
-async def run(requests_per_round: int = 200, rounds: int = 31, live_repeats: int = 15) -> list[BenchResult]:
+async def run(requests_per_round: int = 100, rounds: int = 61, live_repeats: int = 15) -> list[BenchResult]:
     with tempfile.TemporaryDirectory(prefix="bench-facade-") as directory:
         cached = await cached_read(Path(directory), requests_per_round, rounds)
         live = await live_read(Path(directory), live_repeats)

@@ -30,7 +30,8 @@ def _media_types(header: str) -> list[str]:
 
 def check_accept(request: Request) -> None:
     """406 unless the client accepts FHIR JSON (by `_format` first, then the Accept header)."""
-    requested_format = request.query_params.get("_format")
+    # Most reads have no query string: do not parse one to learn that.
+    requested_format = request.query_params.get("_format") if request.scope.get("query_string") else None
     if requested_format is not None:
         if requested_format.split(";")[0].strip().lower() not in FORMAT_ALIASES:
             raise FhirError(406, IssueCode.NOT_SUPPORTED, f"_format {requested_format!r} is not supported; use json")

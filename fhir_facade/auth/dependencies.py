@@ -13,6 +13,7 @@ Passing also records the caller (`fhir_facade.caller.current_caller()`) for the 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import lru_cache
 
 from fastapi import Request
 
@@ -49,8 +50,14 @@ def principal_of(request: Request) -> Principal:
     request.state.principal = principal
     route = request.scope.get("route")
     path = getattr(route, "path", request.scope["path"])
-    set_caller(Caller(principal.client_id, principal.scopes.scopes, principal.token_id, f"{request.method} {path}"))
+    set_caller(_caller(principal, f"{request.method} {path}"))
     return principal
+
+
+@lru_cache(maxsize=1024)
+def _caller(principal: Principal, request_summary: str) -> Caller:
+    # One token calling one route is one Caller: built once, not on every request.
+    return Caller(principal.client_id, principal.scopes.scopes, principal.token_id, request_summary)
 
 
 async def authenticated(request: Request) -> Principal:

@@ -120,7 +120,9 @@ def test_formats_other_than_fhir_json_are_406(http: httpx.Client) -> None:
 
 def test_openapi_docs_are_served(facade: RunningFacade) -> None:
     schema = httpx.get(f"{facade.root_url}/openapi.json").json()
-    assert "/fhir/{source}/{resource_type}/{logical_id}" in schema["paths"]
+    read = schema["paths"]["/fhir/{source}/{resource_type}/{logical_id}"]["get"]
+    assert [parameter["name"] for parameter in read["parameters"]] == ["source", "resource_type", "logical_id"]
+    assert "/fhir/{source}/{resource_type}/_search" in schema["paths"]
     assert httpx.get(f"{facade.root_url}/docs").status_code == 200
 
 

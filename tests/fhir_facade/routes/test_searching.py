@@ -196,7 +196,8 @@ def test_include_and_revinclude(http: httpx.Client, reference: str) -> None:
 def test_concurrent_searches_and_live_reads_all_succeed(facade: RunningFacade, admin_token: str) -> None:
     async def scenario() -> list[int]:
         headers = {"Authorization": f"Bearer {admin_token}", "Cache-Control": "no-cache"}
-        async with httpx.AsyncClient(base_url=facade.fhir_url, headers=headers) as client:
+        # 24 requests at once, each saving into SQLite: on a loaded machine that outlasts httpx's 5 s default.
+        async with httpx.AsyncClient(base_url=facade.fhir_url, headers=headers, timeout=60) as client:
             calls = [client.get("/Observation", params={"patient": str(n), "_count": "20"}) for n in range(1, 13)]
             calls += [client.get(f"/Patient/{n}") for n in range(1, 13)]
             return [response.status_code for response in await asyncio.gather(*calls)]
