@@ -31,6 +31,7 @@ from bots.drivers.desktop_fonts import glyph_sets
 from bots.drivers.desktop_input import XInput
 from bots.errors import AppCrashed, ConfigurationError, InputRejected, LegacyUnreachable, WriteNotVerified
 from bots.glyph_reader import GlyphReader
+from bots.glyph_text import find_text
 from bots.locators import (
     CellLocator,
     Element,
@@ -312,12 +313,20 @@ class DesktopDriver:
         if area is None:
             return []
         found = []
-        for anchor in find_phrase(self.words_in(area), locator.text):
+        for anchor in self._text_boxes(area, locator.text):
             box = Box(anchor.x + locator.offset_x, anchor.y + locator.offset_y, locator.width, locator.height)
             clipped = clip(box, self._screen())
             if clipped is not None:
                 found.append(Element(clipped, Target(target.window, label=anchor)))
         return found
+
+    def _text_boxes(self, area: Box, text: str) -> list[Box]:
+        """Where `text` is in the area: drawn from the map's fonts when they have it, else among OCR words."""
+        pixels = self.grab(area)
+        drawn = find_text(self.glyphs.glyph_sets, pixels, text) if self.glyphs is not None else None
+        if drawn is not None:
+            return [Box(area.x + box.x, area.y + box.y, box.width, box.height) for box in drawn]
+        return find_phrase(self._ocr().words(pixels, (area.x, area.y)), text)
 
     def _rows(self, locator: OcrRowsLocator, window: Window, bounds: Box) -> list[Element]:
         area = self._search_area(locator.search_region, window, bounds)
