@@ -18,11 +18,13 @@ __all__ = ["display", "glyphs"]  # module fixtures shared with the glyph reader'
 def test_a_label_is_found_as_a_whole_word_only(display: VirtualDisplay, glyphs: GlyphSet) -> None:
     name, surname, both = drawn_lines(display, "DejaVu Sans", ["Last Name:", "Surname:", "Name: Name:"])
     found = find_text([glyphs], name, "Name:")
-    assert found is not None and len(found) == 1
+    assert found is not None
+    assert len(found) == 1
     assert found[0].x > 20  # "Last " comes first
     assert find_text([glyphs], surname, "name:") is None  # inside a longer word: no match
     twice = find_text([glyphs], both, "Name:")
-    assert twice is not None and len(twice) == 2
+    assert twice is not None
+    assert len(twice) == 2
 
 
 def test_text_the_font_cannot_draw_or_does_not_show_is_left_to_ocr(display: VirtualDisplay, glyphs: GlyphSet) -> None:
