@@ -76,6 +76,11 @@ def landed_vitals(server: LegacyWebServer) -> dict[VitalKey, list[int]]:
         " WHERE vitals.taken_date BETWEEN ? AND ? ORDER BY vitals.id",
         (FIRST_DAY.isoformat(), LAST_DAY.isoformat()),
     )
+    return landed_from_rows(rows)
+
+
+def landed_from_rows(rows: list[dict[str, Any]]) -> dict[VitalKey, list[int]]:
+    """Vitals rows (mrn, taken_date, taken_time, pulse) grouped by the write they belong to, in row order."""
     landed: dict[VitalKey, list[int]] = {}
     for row in rows:
         landed.setdefault((row["mrn"], row["taken_date"], row["taken_time"]), []).append(int(row["pulse"]))
