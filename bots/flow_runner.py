@@ -121,13 +121,13 @@ class FlowRunner:
         return StepDetail(screen=self.context.screen, field_name=step.click, located=located)
 
     async def _press(self, step: PressStep) -> StepDetail:
-        located = await self._locate(step.on) if step.on is not None else None
+        located = await self._locate(step.target) if step.target is not None else None
         if step.submit:
             if self.context.before_submit is not None:
                 await self.context.before_submit()
             self.context.submitted = True
         await self.driver.press_key(located.element if located else None, step.press)
-        return StepDetail(screen=self.context.screen, field_name=step.on, located=located, value=step.press)
+        return StepDetail(screen=self.context.screen, field_name=step.target, located=located, value=step.press)
 
     def _fill_values(self, step: FillStep) -> dict[str, str]:
         if isinstance(step.fill, dict):

@@ -11,7 +11,7 @@ Steps (each a one-key mapping, plus an optional `only_if`):
     for_each: ROWS        run steps once per row read earlier; `open` clicks the row's open column first
     emit: RECORD          hand a record (or every row of a list) to bindings that turn it into FHIR resources
     press: KEY            press a named key or chord (Enter, Tab, Escape, F1-F12, arrows, with Control/Alt/Shift),
-                          after focusing the field or action `on` names; never text, so never patient data
+                          after focusing the field or action `target` names; never text, so never patient data
 Templates are `{scope.name}` with scopes `param`, `value` (legacy values being written), `resource` (FHIR path
 into the resource being written), and every record or row read so far.
 """
@@ -101,7 +101,7 @@ class ForEachStep(StepBase):
 
 class PressStep(StepBase):
     press: str
-    on: str | None = Field(default=None, description="field or action of the current screen to focus first")
+    target: str | None = Field(default=None, description="field or action of the current screen to focus first")
     submit: bool = Field(default=False, description="this key commits a write; after it, failures are ambiguous")
 
     @field_validator("press")
