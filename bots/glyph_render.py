@@ -29,9 +29,10 @@ def render(out: str, family: str, pixels: float, characters: str) -> None:
     root.overrideredirect(True)
     root.tk.call("tk", "scaling", pixels / POINTS)
     font = tkfont.Font(root, family=family, size=POINTS)
-    if str(font.actual("family")).casefold() != family.casefold():
+    drawn_family = str(font.actual("family"))
+    if drawn_family.casefold() != family.casefold():
         root.destroy()
-        raise SystemExit(f"font family {family!r} is not installed (Tk would draw {font.actual('family')!r})")
+        raise SystemExit(f"font family {family!r} is not installed (Tk would draw {drawn_family!r})")
     ascent, line_height = int(font.metrics("ascent")), int(font.metrics("linespace"))
     advances = [int(font.measure(character)) for character in characters]
     pad = line_height
