@@ -45,6 +45,14 @@ def freshness(request: Request) -> Freshness:
     return Freshness()
 
 
+def none_match(header: str | None, version_id: int) -> bool:
+    """`If-None-Match` names the current version (weak or strong form, one of a list, or `*`): answer 304."""
+    if header is None:
+        return False
+    tags = {tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")}
+    return "*" in tags or str(version_id) in tags
+
+
 def parse_if_match(value: str) -> int:
     """The version an `If-Match` header names (`W/"3"` or `"3"`); 400 when it names none."""
     raw = value.strip().removeprefix("W/").strip('"')

@@ -11,7 +11,7 @@ from fhir_facade.capability import capability_statement
 from fhir_facade.formats import FhirResponse, check_accept, fhir_response
 from fhir_facade.provider import Interaction
 from fhir_facade.routes.context import facade_context, path_parameters
-from fhir_facade.routes.headers import freshness, resource_headers
+from fhir_facade.routes.headers import freshness, none_match, resource_headers
 from fhir_facade.search.bundle import history_bundle
 from fhir_facade.store import format_instant
 
@@ -52,7 +52,7 @@ async def read(request: Request) -> FhirResponse:
     service.capability(resource_type, Interaction.READ)
     stored = await service.read(resource_type, logical_id, freshness(request))
     headers = resource_headers(stored, context.base_url(source))
-    if request.headers.get("if-none-match") == stored.etag:
+    if none_match(request.headers.get("if-none-match"), stored.version_id):
         return fhir_response(None, 304, headers)
     return fhir_response(stored.rendered, headers=headers)
 

@@ -156,3 +156,6 @@ def test_if_none_match_answers_304_for_the_current_version(http: httpx.Client) -
     assert unchanged.status_code == 304
     assert unchanged.content == b""
     assert http.get("/Patient/4", headers={"If-None-Match": 'W/"999"'}).status_code == 200
+    version = first.json()["meta"]["versionId"]
+    for listed in (f'"{version}"', f'W/"999", W/"{version}"', "*"):
+        assert http.get("/Patient/4", headers={"If-None-Match": listed}).status_code == 304, listed
