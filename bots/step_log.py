@@ -8,10 +8,11 @@ A screenshot is taken after every step that can change the screen (and after eve
 next screenshot (normally its `expect`'s) and carries that one, because nothing was done in between.
 
 A driver that can capture in the background (`BackgroundCapture`: the web driver) is asked to capture and then
-report the step's records, so the steps that only read the same screen run while Chromium draws and encodes it.
-Such a driver makes every action that can change the screen wait until that is done, so the picture is always of
-the step's own screen and the observer hears of a step before the screen changes again. `flush` must be called
-when a run's steps are done: it reports whatever still waits.
+report the step's records, so the steps that only read the same screen run while Chromium draws and encodes it;
+their records wait with the capture's and go out with its picture, and the bot does not wait for it until a step
+can change the screen or the run ends. Such a driver makes every action that can change the screen wait until the
+capture is done, so the picture is always of the step's own screen and the observer hears of a step before the
+screen changes again. `flush` must be called when a run's steps are done: it reports whatever still waits.
 """
 
 from __future__ import annotations
@@ -73,8 +74,18 @@ class StepLog:
     ) -> None:
         """One StepRecord per element the step touched (or one for the step), all sharing one screenshot."""
         duration_ms = (time.perf_counter() - started) * 1000
-        await self._finish_capture()
         records = [self._step_record(action, duration_ms, detail, error) for detail in details or [StepDetail()]]
+        if (
+            action in UNCHANGING_ACTIONS
+            and error is None
+            and self._capturing is not None
+            and not self._capturing.done()
+        ):
+            # Still on the screen being captured: these steps share its picture and go out with it, and the bot
+            # goes on (the rest of the flow, mapping the values) while Chromium draws it.
+            self._held += records
+            return
+        await self._finish_capture()
         if not self.screenshots:
             await self._emit_all(records, None)
         elif action == "goto" and error is None:

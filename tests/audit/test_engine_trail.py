@@ -25,7 +25,7 @@ MRN = "0100046"
 
 @pytest.mark.web
 def test_a_real_patient_read_leaves_a_verifiable_trail_with_secrets_masked(
-    legacy_web: LegacyWebServer, trail: AuditTrail, tmp_path: Path
+    legacy_web_clean: LegacyWebServer, trail: AuditTrail, tmp_path: Path
 ) -> None:
     info = RunInfo(
         uuid.uuid4().hex,
@@ -44,7 +44,7 @@ def test_a_real_patient_read_leaves_a_verifiable_trail_with_secrets_masked(
         credentials = CredentialStore(environment={"LEGACY_WEB_USERNAME": "nurse", "LEGACY_WEB_PASSWORD": "nurse123"})
         screen_map = load_screen_map(PROJECT_ROOT / "screen_maps" / "legacy_web.yaml")
         async with SourceRuntime(
-            screen_map, base_url=legacy_web.base_url, observer=AuditObserver(writer), credentials=credentials
+            screen_map, base_url=legacy_web_clean.base_url, observer=AuditObserver(writer), credentials=credentials
         ) as runtime:
             return await runtime.read("Patient", MRN, info)
 
