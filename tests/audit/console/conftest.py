@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from audit import AuditSettings, AuditTrail, append_new_key
 from audit.console import console_router
+from audit.records import RunStart
 from bots.errors import ErrorSummary
 from bots.observer import RunResult
 from fhir_facade import create_app
@@ -67,6 +68,9 @@ def _fill(trail: AuditTrail) -> None:
     failed = RunResult("run-failed", False, datetime.now(UTC), error=ErrorSummary("ElementNotFound", "no locator"))
     runs.append((info, steps, failed))
     record_runs(trail, runs)
+    # A run whose process died mid-run (no such pid can exist on Linux): its start and first step only.
+    info, steps, _ = make_run("run-interrupted", patient_id="p-6")
+    trail.write([RunStart(info, datetime.now(UTC), process=f"{socket.gethostname()}:99999999:1"), steps[0]])
     body = {"resourceType": "Patient", "id": "p-9", "name": [{"family": HOSTILE_VALUE, "given": ["Eve"]}]}
     trail.record_response("run-hostile", 200, body)
 

@@ -36,10 +36,10 @@ def test_an_auditor_filters_opens_a_run_steps_through_it_and_exports(
     page = _log_in(audit_browser, console, console.token("auditor-app", "auditor"))
     try:
         page.wait_for_url("**/audit/runs")
-        expect(page.locator("#run-count")).to_have_text("26 runs, page 1 of 2")
+        expect(page.locator("#run-count")).to_have_text("27 runs, page 1 of 2")
         expect(page.locator("#runs tbody tr")).to_have_count(20)
         page.click("#next-page")
-        expect(page.locator("#runs tbody tr")).to_have_count(6)
+        expect(page.locator("#runs tbody tr")).to_have_count(7)
         page.select_option("select[name=source]", "legacy-desktop")
         page.click("#filters button[type=submit]")
         expect(page.locator("#run-count")).to_have_text("2 runs, page 1 of 1")
@@ -125,3 +125,15 @@ def test_a_token_without_the_auditor_role_gets_403(audit_browser: Browser, conso
     )
     assert forged.status_code == 200
     assert "Auditor log-in" in forged.text
+
+
+def test_a_run_whose_process_died_shows_as_interrupted(console: Console) -> None:
+    headers = {"Authorization": f"Bearer {console.token('auditor-app', 'auditor')}"}
+    listed = httpx.get(f"{console.root_url}/audit/runs", params={"patient": "p-6"}, headers=headers)
+    assert listed.status_code == 200
+    assert 'class="badge interrupted"' in listed.text
+    assert "run-interrupted" in listed.text
+    opened = httpx.get(f"{console.root_url}/audit/runs/run-interrupted", headers=headers)
+    assert "interrupted: its process ended before the run did" in opened.text
+    finished = httpx.get(f"{console.root_url}/audit/runs", params={"patient": "p-1"}, headers=headers)
+    assert "badge interrupted" not in finished.text
