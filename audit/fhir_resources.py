@@ -79,8 +79,9 @@ def _agents(run: Run, client: str, bot_ran: bool) -> list[dict[str, object]]:
     return agents
 
 
-def audit_event_for(run: Run, last_record_hash: str | None = None) -> AuditEvent:
-    """The BALP-style AuditEvent of one run; `last_record_hash` is the chain record that closes the run."""
+def audit_event_for(run: Run, last_record_hash: str | None = None, interrupted: bool = False) -> AuditEvent:
+    """The BALP-style AuditEvent of one run; `last_record_hash` is the chain record that closes the run. A run
+    `interrupted` (its process ended first: `audit.runs.interrupted_runs`) is a serious failure with no end."""
     suffix = run.interaction.rsplit(".", 1)[-1]
     subtype, action = _INTERACTIONS.get(suffix, (None, "E"))
     started = as_utc(run.started_at).isoformat()
@@ -147,6 +148,9 @@ def audit_event_for(run: Run, last_record_hash: str | None = None) -> AuditEvent
         resource["outcome"] = run.outcome_code
         if run.error_kind:
             resource["outcomeDesc"] = f"{run.error_kind}: {run.error_message or ''}".strip()
+    elif interrupted:
+        resource["outcome"] = "8"
+        resource["outcomeDesc"] = "interrupted: the process running the bot ended before the run did"
     return AuditEvent.model_validate(resource)
 
 

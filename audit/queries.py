@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from audit.chain import RecordKind
 from audit.fhir_resources import audit_event_for, fhir_id, provenance_for
-from audit.runs import RunFilter, list_runs
+from audit.runs import RunFilter, interrupted_runs, list_runs
 from audit.schema import ChainRecord, Run
 from audit.trail import AuditTrail
 
@@ -116,7 +116,8 @@ def search_audit_events(trail: AuditTrail, query: AuditEventQuery, viewer: str) 
     run_ids = [run.run_id for run in page.runs]
     hashes = _closing_hashes(trail, run_ids)
     trail.record_view(viewer, run_ids, "fhir:AuditEvent?search")
-    events = [audit_event_for(run, hashes.get(run.run_id)) for run in page.runs]
+    interrupted = interrupted_runs(trail, page.runs)
+    events = [audit_event_for(run, hashes.get(run.run_id), run.run_id in interrupted) for run in page.runs]
     return FhirPage(events, page.total, page.offset, query.count)
 
 
@@ -125,7 +126,8 @@ def read_audit_event(trail: AuditTrail, resource_id: str, viewer: str) -> AuditE
     if run is None:
         return None
     trail.record_view(viewer, [run.run_id], "fhir:AuditEvent/read")
-    return audit_event_for(run, _closing_hashes(trail, [run.run_id]).get(run.run_id))
+    closing = _closing_hashes(trail, [run.run_id]).get(run.run_id)
+    return audit_event_for(run, closing, bool(interrupted_runs(trail, [run])))
 
 
 def search_provenance(

@@ -11,6 +11,7 @@ from pathlib import Path
 from audit import AuditObserver, AuditTrail, TrailWriter, verify_trail
 from audit.export import export_run_html
 from audit.liveness import STALE_AFTER, interrupted, process_identity
+from audit.queries import read_audit_event
 from audit.runs import interrupted_runs
 from bots.errors import ErrorContext, ErrorSummary
 from bots.observer import Box, RunResult, StepOutcome, StepRecord
@@ -146,6 +147,12 @@ def test_a_run_whose_process_dies_keeps_its_steps_and_shows_as_interrupted(trail
     assert interrupted_runs(trail, [run]) == {"run-killed"}
     assert verify_trail(trail).ok
     assert "interrupted: its process ended before the run did" in export_run_html(trail, "run-killed", "auditor-1")
+    event = read_audit_event(trail, "run-killed", "auditor-1")
+    assert event is not None
+    assert (event.outcome, event.outcomeDesc) == (
+        "8",
+        "interrupted: the process running the bot ended before the run did",
+    )
 
 
 def test_an_unfinished_run_of_a_process_that_cannot_be_checked_is_interrupted_once_silent() -> None:
