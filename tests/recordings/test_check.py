@@ -43,7 +43,6 @@ def test_a_missing_element_fails_the_check(
 ) -> None:
     text = draft_screen_map(problems_recording, "authored_web").replace("header: Problem", "header: Diagnosis")
     text = text.replace("./td[1]", "./td[9]")
-    text = text.replace("  timezone: UTC", "  timezone: UTC\n  timeouts: {element_seconds: 1, screen_seconds: 4}")
     path = tmp_path / "authored_web.yaml"
     path.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(
