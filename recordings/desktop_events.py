@@ -16,7 +16,9 @@ from bots.drivers.desktop_app import Window
 from bots.observer import Box
 from bots.ocr import Gray
 
-SPECIAL_KEYS = {"Return": "Enter", "KP_Enter": "Enter", "Tab": "Tab", "Escape": "Escape"}
+SPECIAL_KEYS = {"Return": "Enter", "KP_Enter": "Enter", "Tab": "Tab", "Escape": "Escape"} | {
+    way: f"Arrow{way}" for way in ("Up", "Down", "Left", "Right")
+}  # the names a screen map's `press` step uses
 MODIFIERS = {"Shift_L", "Shift_R", "Control_L", "Control_R", "Alt_L", "Alt_R", "Super_L", "ISO_Level3_Shift"}
 
 

@@ -3,7 +3,8 @@
 The application is started again on a display of the driver's own; each action first waits for its window (by
 title), then finds its element by the recorded candidates (OCR anchor, image template, region) and clicks, types
 or reads it. The first window that does not show, element not found, or field reading another value is the
-divergence. Key presses are not replayed (the engine has no key step either) and are listed as skipped.
+divergence. Named key presses (Enter, Escape, F-keys, ...) are pressed in their window as a flow's `press` step
+would; other chords are listed as skipped.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from bots.drivers.desktop import DesktopDriver
 from bots.drivers.desktop_app import expand_launch
 from bots.errors import BotError
 from bots.locators import describe_all, locate
-from bots.map_models import Timeouts
+from bots.map_models import Timeouts, key_chord
 from recordings.actions import RecordedAction, element_name
 from recordings.replay import Divergence, ReplayResult, recording_credentials
 from recordings.screens_seen import title_pattern
@@ -58,8 +59,7 @@ class DesktopReplayer:
 
     async def _replay(self, action: RecordedAction, result: ReplayResult) -> str | None:
         if action.kind == "press":
-            result.drift.append(f"#{action.index} key {action.key} not replayed")
-            return None
+            return await self._press(action, result)
         if action.element is None or action.kind not in ("click", "fill", "field"):
             return None
         shown = await self._window(action)
@@ -86,6 +86,18 @@ class DesktopReplayer:
             seen = " ".join((await self.driver.read(located.element)).text.split())
             if seen != value:
                 return f"field {element_name(action)!r} reads {seen!r}; the recording saw {value!r}"
+        return None
+
+    async def _press(self, action: RecordedAction, result: ReplayResult) -> str | None:
+        try:
+            chord = key_chord(action.key or "")
+        except ValueError:
+            result.drift.append(f"#{action.index} key {action.key} not replayed (not a named key)")
+            return None
+        shown = await self._window(action)
+        if shown is not None:
+            return f"expected the window {action.title!r}, the screen shows {shown!r}"
+        await self.driver.press_key(None, chord)
         return None
 
 

@@ -17,9 +17,10 @@ from urllib.parse import urlsplit
 import yaml
 
 from bots.locators import ImageLocator
+from bots.map_models import key_chord
 from recordings.actions import RecordedAction, element_name
 from recordings.bindings_draft import BindingDraft, draft_bindings
-from recordings.draft_screens import TABLE_NAME, ScreenDraft, add_action, recognition
+from recordings.draft_screens import TABLE_NAME, ScreenDraft, add_action, has_focus_target, recognition
 from recordings.screens_seen import ScreenVisit, screen_visits, unique_names
 from recordings.store import Recording
 from recordings.suggestions import suggest
@@ -93,6 +94,8 @@ def _flow(visits: list[ScreenVisit], screens: dict[str, ScreenDraft]) -> FlowDra
             elif action.kind == "field":
                 target = cells if name in screens[visit.name].columns else reads
                 target[name] = action
+            elif action.kind == "press":
+                flow.steps += _press_steps(action, name)
         if reads:
             flow.steps.append({"read": sorted(reads), "into": visit.name})
             flow.records.append((visit.name, reads, False, visit.name))
@@ -100,6 +103,16 @@ def _flow(visits: list[ScreenVisit], screens: dict[str, ScreenDraft]) -> FlowDra
             flow.steps.append({"read_table": TABLE_NAME, "into": f"{visit.name}_rows", "pages": "first"})
             flow.records.append((f"{visit.name}_rows", cells, True, visit.name))
     return flow
+
+
+def _press_steps(action: RecordedAction, name: str) -> list[dict[str, Any]]:
+    """A recorded key press as a `press` step, on the field that had the focus; keys outside the engine's
+    allow-list (Control+C, a letter) stay in the recording but are not drafted."""
+    try:
+        chord = key_chord(action.key or "")
+    except ValueError:
+        return []
+    return [{"press": chord, "target": name} if has_focus_target(action) else {"press": chord}]
 
 
 def template_path(source_id: str, crop_file: str) -> str:

@@ -135,8 +135,15 @@ def rows_locator(header: str, frame: FrameRef | None) -> dict[str, Any]:
     return rows
 
 
+def has_focus_target(action: RecordedAction) -> bool:
+    """Whether a key press went to an element of its own (a field), not to the page or window as a whole."""
+    return action.element is not None and action.element.tag not in ("body", "html", "frameset")
+
+
 def add_action(screen: ScreenDraft, action: RecordedAction) -> None:
     """Put what the author touched on the screen: a field, a table column or a clickable action."""
+    if action.kind == "press" and not has_focus_target(action):
+        return
     name = element_name(action)
     element = action.element
     locators = ranked_locators(action) or [{"kind": "region", "x": 0, "y": 0, "width": 1, "height": 1}]

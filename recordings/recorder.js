@@ -18,6 +18,9 @@
   // A modifier pressed on its own is the start of a chord (Alt+Shift+M, Ctrl+F5), not a key press of its own.
   const MODIFIERS = ['Control', 'Alt', 'Shift', 'Meta', 'AltGraph'];
   let picking = false;
+  // Enter in a form field, or on a button, makes the browser click the form's button itself (a click with
+  // detail 0): that click is the recorded key press's doing, not another action, until the key is released.
+  let enterDown = false;
 
   const TEXT_TYPES = ['text', 'search', 'email', 'tel', 'url', 'number', 'date', 'password', ''];
   function implicitRole(el) {
@@ -240,6 +243,7 @@
     }
     const target = clickTarget(el);
     if (isTextEntry(target) || target.tagName === 'SELECT') return;
+    if (enterDown && event.detail === 0) return;
     if (target.tagName === 'INPUT' && ['checkbox', 'radio'].includes(target.type)) {
       send({ type: 'check', element: describe(target), value: target.checked ? 'true' : 'false' });
       return;
@@ -267,9 +271,12 @@
     const special = ['Enter', 'Escape'].includes(event.key) || /^F\d+$/.test(event.key);
     if (!special && !(event.ctrlKey || event.altKey)) return;
     if (event.key === 'Enter' && isTextEntry(el)) recordFill(el);
+    if (event.key === 'Enter') enterDown = true;
     const modifiers = ['Control', 'Alt', 'Shift'].filter((m) => event.getModifierState(m) && m !== event.key);
     send({ type: 'press', element: describe(el), key: modifiers.concat([event.key]).join('+') });
   }, true);
+  document.addEventListener('keyup', (event) => { if (event.key === 'Enter') enterDown = false; }, true);
+  document.addEventListener('mousedown', () => { enterDown = false; }, true);
   let hovered = null;
   document.addEventListener('mouseover', (event) => { if (!inOverlay(event.target)) hovered = event.target; }, true);
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from bots.locators import FrameRef
 from recordings.actions import RecordedAction, element_name
 
-USER_KINDS = frozenset({"click", "fill", "select", "check", "field"})
+USER_KINDS = frozenset({"click", "fill", "select", "check", "press", "field"})
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ async def mark_with_chord(recorder: WebRecorder, frame_name: str, selector: str,
 
 
 async def record_problems(base_url: str, folder: Path) -> None:
-    """Log in, search MRN 0100046 (John Smith), open his chart, open Problems, mark a problem and the MRN."""
+    """Log in, search MRN 0100046 (John Smith) with Enter, open his chart, open Problems, mark a problem and the MRN."""
     options = RecorderOptions(url=f"{base_url}/login", folder=folder, name="problems")
     async with WebRecorder(options) as recorder:
         page = recorder.page
@@ -42,7 +42,7 @@ async def record_problems(base_url: str, folder: Path) -> None:
         nav, main = page.frame_locator("frame[name=nav]"), page.frame_locator("frame[name=main]")
         await nav.get_by_role("link", name="Patient Search").click()
         await main.locator("input[name=mrn]").fill("0100046")
-        await main.locator("input[type=image]").click()
+        await main.locator("input[name=mrn]").press("Enter")  # submits the search as a nurse would
         await main.locator("table.grid a").first.click()
         await main.get_by_role("link", name="Problems").click()
         await main.locator("table.grid").wait_for()

@@ -65,6 +65,10 @@ class Author:
         self.click_at(box.x + box.width + 60, box.y + box.height // 2)
         self.xdotool("type", "--delay", "20", text)
 
+    def press(self, key: str) -> None:
+        """Press a key in the top window (X keysym name, e.g. Return)."""
+        self.xdotool("windowfocus", "--sync", str(self.recorder.app.windows()[-1].id), "key", key)
+
     def mark_value_of(self, label: str) -> None:
         """Point at the value right of a label and press Ctrl+Alt+M."""
         box = self.find(label)
@@ -79,7 +83,7 @@ def practice_desktop_command(database: Path) -> list[str]:
 
 
 def record_demographics(author: Author) -> None:
-    """Log in, search MRN 0100164, open the chart, mark four demographics values."""
+    """Log in, search MRN 0100164 with Enter, open the chart, mark four demographics values."""
     author.wait_for_window("CareDesk - Login")
     author.type_next_to("User name:", "nurse")
     author.type_next_to("Password:", "nurse123")
@@ -88,7 +92,7 @@ def record_demographics(author: Author) -> None:
     author.click_at(59, 96)  # the toolbar's magnifier: an icon without text
     author.wait_for_window("Patient Search")
     author.type_next_to("MRN:", "0100164")
-    author.click_text("Search")
+    author.press("Return")  # the search window runs the search on Enter
     first_line = author.find("NGUYEN", prefix=True)
     author.click_at(first_line.x + 10, first_line.y + first_line.height // 2)
     author.click_text("Open")

@@ -65,6 +65,7 @@ def test_a_drafted_desktop_map_passes_check(
     )
     assert drafted.exit_code == 0, drafted.output
     assert "resource: Patient" in map_path.read_text(encoding="utf-8")
+    assert "- press: Enter\n" in map_path.read_text(encoding="utf-8")  # the search, run with Enter
     assert list((tmp_path / "templates" / "authored_desktop").glob("*.png"))
     checked = runner.invoke(map_group, ["check", str(map_path), "--report", str(tmp_path / "report")])
     assert checked.exit_code == 0, checked.output

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bots.map_loader import load_screen_map_text
-from bots.map_models import ReadTableStep
+from bots.map_models import PressStep, ReadTableStep
 from recordings.draft import draft_screen_map
 from recordings.screens_seen import base_name, path_pattern
 from recordings.store import Recording
@@ -26,6 +26,8 @@ def test_the_draft_loads_with_the_real_loader(problems_recording: Recording) -> 
     assert set(flow.params) == {"patient"}
     assert flow.params["patient"].type == "reference"
     assert any(isinstance(step, ReadTableStep) and step.into == "problems_rows" for step in flow.steps)
+    assert PressStep(press="Enter", target="mrn") in flow.steps  # the search was submitted with Enter in the MRN field
+    assert not [step for step in flow.steps if isinstance(step, PressStep) and step.target is None]
     (example,) = screen_map.examples
     assert example.params == {"patient": "0100046"}
     assert example.expect_includes[0]["subject"] == {"reference": "Patient/0100046"}

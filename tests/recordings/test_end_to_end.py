@@ -39,6 +39,9 @@ def test_recorded_problems_become_a_map_that_passes_check(
     # The author reviews the suggestions: keeps them, adds the ICD-10 column they forgot to mark, confirms.
     text = map_path.read_text(encoding="utf-8")
     assert "CONFIRM" in text
+    assert (
+        "- press: Enter\n      target: mrn\n" in text
+    )  # the recorded Enter is a step `map check` runs through the engine
     text = re.sub(r"  # CONFIRM.*", "", text)
     text = text.replace(
         "            - kind: xpath\n              expression: ./td[1]\n",
