@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bots.map_loader import load_screen_map_text
-from bots.map_models import PressStep, ReadTableStep
+from bots.map_models import PressStep, ReadTableStep, key_chord
 from recordings.draft import draft_screen_map
 from recordings.screens_seen import base_name, path_pattern
 from recordings.store import Recording
@@ -50,6 +50,14 @@ def test_bindings_are_marked_for_the_author_to_confirm(problems_recording: Recor
         ("code.text", "description", None),
         ("subject.reference", None, "Patient/{mrn}"),
     }
+
+
+def test_only_named_keys_become_press_steps() -> None:
+    assert key_chord("shift+ctrl+TAB") == "Control+Shift+Tab"
+    assert key_chord("Enter") == "Enter"
+    for text in ("0100046", "a", "Control+c", "Enter+Enter", "Shift+Shift+F5", "F13", ""):
+        with pytest.raises(ValueError, match="named key"):
+            key_chord(text)
 
 
 @pytest.mark.parametrize(
