@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from bots.drivers.web import cell_xpath
+from bots.drivers.web_locating import cell_xpath
 from bots.locators import CellLocator, FrameRef
 from recordings.actions import RecordedAction, element_name
 from recordings.screens_seen import ScreenVisit
