@@ -22,7 +22,7 @@ from types import TracebackType
 from typing import Any, Self
 
 import anyio
-from apscheduler import AsyncScheduler, ConflictPolicy, SchedulerRole, TaskDefaults, current_async_scheduler
+from apscheduler import AsyncScheduler, ConflictPolicy, Job, SchedulerRole, TaskDefaults, current_async_scheduler
 from apscheduler.datastores.sqlalchemy import SQLAlchemyDataStore
 from apscheduler.eventbrokers.local import LocalEventBroker
 from apscheduler.eventbrokers.psycopg import PsycopgEventBroker
@@ -44,6 +44,16 @@ from scheduler.worker import WriteWorker
 logger = logging.getLogger(__name__)
 
 _runtimes: dict[str, SchedulerRuntime] = {}
+
+
+class _RunningJobs(set[Job]):
+    """APScheduler 4.0.0a6 acquires a job again when its lease lapsed while it ran (an event loop stalled for longer
+    than half the lease on a loaded machine); both runs then remove it from the scheduler's running set and the second
+    removal's KeyError crashes the scheduler, leaving its process running no jobs. Our jobs are safe to run twice
+    (a write is claimed under the queue's own lease), so a second removal is made harmless."""
+
+    def remove(self, job: Job) -> None:
+        self.discard(job)
 
 
 def _runtime() -> SchedulerRuntime:
@@ -173,6 +183,7 @@ class SchedulerRuntime:
             task_defaults=TaskDefaults(max_running_jobs=None),
             logger=logging.getLogger("apscheduler"),
         )
+        scheduler._running_jobs = _RunningJobs()
         _runtimes[self.identity] = self
         stack.callback(_runtimes.pop, self.identity, None)
         # Starting schedulers race on APScheduler's schema and on replacing schedules: one at a time.

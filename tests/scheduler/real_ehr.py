@@ -100,7 +100,7 @@ def worker_environment(root: Path, server: LegacyWebServer, seats: int = 2, max_
         'components_factory = "retrofhir.wiring.components:bot_worker_components"\n'
         "sweep_interval_seconds = 0.5\n"
         "lease_seconds = 6\n"
-        "apscheduler_lease_seconds = 4\n"
+        "apscheduler_lease_seconds = 10\n"
         "redispatch_after_seconds = 8\n"
         "[scheduler.retry]\n"
         f"max_attempts = {max_attempts}\n"

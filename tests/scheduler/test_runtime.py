@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from scheduler import (
     WorkerComponents,
     WriteStatus,
 )
+from scheduler.executor import ExistingRecord, WriteRequest
 from tests.scheduler.conftest import Faults, submission
 from tests.scheduler.processes import wait_until_finished
 from tests.scheduler.table_executor import TableExecutor, create_target
@@ -171,6 +173,30 @@ async def test_writes_drain_after_a_killed_scheduler_left_a_write_job_counted_as
         ids = [(await runtime.submit(submission(f"obs-{n}", patient=f"patient-{n}")))[0].id for n in range(1, 4)]
         await wait_until_finished(runtime.queue, timeout=30)
         statuses = [(await runtime.queue.get(write_id)).status for write_id in [first.id, *ids]]
+    assert statuses == [WriteStatus.SUCCEEDED] * 4
+
+
+class LoopBlockingExecutor(TableExecutor):
+    """Blocks the event loop inside every check-before-write, as OCR or a loaded machine can."""
+
+    async def find_existing(self, request: WriteRequest) -> ExistingRecord | None:
+        time.sleep(1.5)
+        return await super().find_existing(request)
+
+
+async def test_writes_drain_when_a_stalled_loop_lets_a_running_jobs_lease_lapse(
+    tmp_path: Path, receiver: WebhookReceiver
+) -> None:
+    """The 200-write proof's second stall: a job whose APScheduler lease lapsed while it ran was acquired again by
+    its own scheduler, and APScheduler 4.0.0a6 crashed when the second run ended; no write ran after that."""
+    target = tmp_path / "legacy.sqlite"
+    create_target(target)
+    settings = settings_for(receiver).model_copy(update={"apscheduler_lease_seconds": 0.5})
+    components = WorkerComponents(executors={"legacy-test": LoopBlockingExecutor(target)})
+    async with SchedulerRuntime(settings, tmp_path, components) as runtime:
+        ids = [(await runtime.submit(submission(f"obs-{n}", patient=f"patient-{n}")))[0].id for n in range(4)]
+        await wait_until_finished(runtime.queue, timeout=90)
+        statuses = [(await runtime.queue.get(write_id)).status for write_id in ids]
     assert statuses == [WriteStatus.SUCCEEDED] * 4
 
 
