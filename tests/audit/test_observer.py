@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
+from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,6 +16,7 @@ from audit.export import export_run_html
 from audit.liveness import STALE_AFTER, interrupted, process_identity
 from audit.queries import read_audit_event
 from audit.runs import interrupted_runs
+from audit.trail import TrailItem
 from bots.errors import ErrorContext, ErrorSummary
 from bots.observer import Box, RunResult, StepOutcome, StepRecord
 from retrofhir.config import PROJECT_ROOT
@@ -104,6 +108,43 @@ def test_the_observer_does_not_raise_into_the_bot_when_the_writer_is_closed(trai
 
     run_on_own_loop(drive)
     assert trail.run("run-closed") is None
+
+
+class CountingWriter(TrailWriter):
+    """The real writer, counting the batches handed to it."""
+
+    def __init__(self, trail: AuditTrail) -> None:
+        super().__init__(trail)
+        self.batches: list[int] = []
+
+    def try_submit(self, items: Sequence[TrailItem]) -> Future[None] | None:
+        self.batches.append(len(items))
+        return super().try_submit(items)
+
+
+def test_steps_reported_together_go_to_the_writer_as_one_batch_without_waiting_for_the_run(trail: AuditTrail) -> None:
+    info, steps, result = make_run("run-batches")
+    writer = CountingWriter(trail)
+    observer = AuditObserver(writer)
+
+    async def drive() -> None:
+        await observer.run_started(info)
+        for step in steps[:2]:
+            await observer.step(step)
+        await asyncio.sleep(0)  # the bot yields (waits on its browser): the burst so far is handed over
+        writer.flush()
+        run = trail.run("run-batches")
+        assert run is not None
+        assert run.step_count == 2
+        for step in steps[2:]:
+            await observer.step(step)
+        await observer.run_finished(result)
+
+    try:
+        run_on_own_loop(drive)
+    finally:
+        writer.close()
+    assert writer.batches == [3, len(steps) - 2 + 1]
 
 
 CHILD = """
