@@ -16,7 +16,7 @@ from bots.observer import Box
 from bots.ocr import Gray
 
 WORD_GAP = 2  # blank columns a match needs on each side: letters of one word sit closer than a space
-SOLID = 0.35  # the box reported is that of the solid ink, as OCR's binarised word boxes are
+SOLID = 0.35  # rows of solid ink give the box's top and height, as OCR's binarised word boxes do
 
 
 def compose(glyphs: GlyphSet, text: str) -> Coverage | None:
@@ -52,16 +52,16 @@ def find_text(glyph_sets: list[GlyphSet], gray: Gray, text: str) -> list[Box] | 
             continue
         errors = cv2.matchTemplate(area, template, cv2.TM_SQDIFF)
         limit = PIXEL_TOLERANCE * float(np.count_nonzero(template))
-        solid = template >= SOLID
-        rows, columns = np.flatnonzero(solid.any(axis=1)), np.flatnonzero(solid.any(axis=0))
-        top, left = int(rows[0]), int(columns[0])
-        solid_height, solid_width = int(rows[-1]) + 1 - top, int(columns[-1]) + 1 - left
+        # Left edge: the faintest ink, never right of where OCR's box would start (a field box offset from it
+        # then never cuts its text's first pixels); top and height: the solid rows, as OCR's box has them.
+        solid_rows = np.flatnonzero((template >= SOLID).any(axis=1))
+        top, solid_height = int(solid_rows[0]), int(solid_rows[-1]) + 1 - int(solid_rows[0])
         ys, xs = np.nonzero(errors <= limit)
         found: list[Box] = []
         for _error, y, x in sorted(zip(errors[ys, xs].tolist(), ys.tolist(), xs.tolist(), strict=True)):
-            near = any(abs(box.x - left - x) < width and abs(box.y - top - y) < height for box in found)
+            near = any(abs(box.x - x) < width and abs(box.y - top - y) < height for box in found)
             if not near and _alone(area, x, y, width, height):
-                found.append(Box(x + left, y + top, solid_width, solid_height))
+                found.append(Box(x, y + top, width, solid_height))
         if found:
             return found
     return None

@@ -59,6 +59,7 @@ READ_BACK_SECONDS = 1.5
 SETTLE_SECONDS = 2.0
 SETTLE_POLL_SECONDS = 0.05
 CLICK_EFFECT_SECONDS = 1.0
+EDGE_WIDENING = 4  # pixels a field's crop grows on each side when its text touches a side
 XDOTOOL_KEYS = {"Enter": "Return", "Control": "ctrl", "Alt": "alt", "Shift": "shift"} | {
     f"Arrow{way}": way for way in ("Up", "Down", "Left", "Right")
 }
@@ -380,11 +381,11 @@ class DesktopDriver:
         await self._top()
         if element.box is None:
             return FieldText("", None)
-        value = self.grab(element.box)
         if self.glyphs is not None:
-            matched = self._read_glyphs(value)
+            matched = self._read_glyphs(element.box)
             if matched is not None:
                 return matched
+        value = self.grab(element.box)
         label = element.handle.label if isinstance(element.handle, Target) else None
         if label is not None and label.x + label.width <= element.box.x:
             line = self._ocr().read_labelled(self.grab(label), label.y, value, element.box.y)
@@ -392,18 +393,26 @@ class DesktopDriver:
             line = self._ocr().read_line(value)
         return FieldText(line.text, line.confidence)
 
-    def _read_glyphs(self, value: Gray) -> FieldText | None:
-        """The field read by matching the screen map's fonts, or None (OCR decides) when they do not explain it."""
-        cleaned, box = ink_box(value)
-        if box is None:
-            return FieldText("", 100.0)
-        x, _y, width, _height = box
-        if x == 0 or x + width == value.shape[1] or self.glyphs is None:
-            return None  # text cut by the crop's edge: a part of a glyph can pass for another glyph
-        line = self.glyphs.read(cleaned)
-        if line is None:
-            return None
-        return FieldText(line.text, glyph_confidence(line.error))
+    def _read_glyphs(self, box: Box) -> FieldText | None:
+        """The field read by matching the screen map's fonts, or None (OCR decides) when they do not explain it.
+
+        Text that touches the crop's side may be cut (a part of a glyph can pass for another glyph), so the crop is
+        widened a little once; text still cut is left to OCR.
+        """
+        for margin in (0, EDGE_WIDENING):
+            area = clip(Box(box.x - margin, box.y, box.width + 2 * margin, box.height), self._screen())
+            if area is None or self.glyphs is None:
+                return None
+            value = self.grab(area)
+            cleaned, ink = ink_box(value)
+            if ink is None:
+                return FieldText("", 100.0)
+            x, _y, width, _height = ink
+            if x == 0 or x + width == value.shape[1]:
+                continue
+            line = self.glyphs.read(cleaned)
+            return None if line is None else FieldText(line.text, glyph_confidence(line.error))
+        return None
 
     def _centre(self, element: Element) -> tuple[int, int]:
         if element.box is None:
