@@ -130,7 +130,7 @@ def export_run_html(trail: AuditTrail, run_id: str, viewer: str) -> str:
         raise RunNotFound(run_id)
     trail.record_view(viewer, [run_id], "export")
     records = trail.run_records(run_id)
-    report = verify_trail(trail)
+    report = verify_trail(trail, screenshots_of=[run_id])
     steps = _steps(trail, records)
     interrupted = bool(interrupted_runs(trail, [run]))
     return render_run_html(run, records, steps, report, viewer, recorded_response(trail, run_id), interrupted)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -42,8 +43,12 @@ class VerificationReport:
         return min(self.problems, key=lambda problem: problem.seq) if self.problems else None
 
 
-def verify_trail(trail: AuditTrail, anchors: dict[int, str] | None = None) -> VerificationReport:
-    """Walk every record in seq order, recomputing hashes and links, and decrypt and hash every screenshot.
+def verify_trail(
+    trail: AuditTrail, anchors: dict[int, str] | None = None, screenshots_of: Sequence[str] | None = None
+) -> VerificationReport:
+    """Walk every record in seq order, recomputing hashes and links, and decrypt and hash every screenshot (or, with
+    `screenshots_of`, those of these runs only: an export proves the whole chain and its own run's pictures without
+    decrypting every file the trail holds).
 
     `anchors` are (seq -> record hash) pairs kept outside the database (printed by an earlier verify, or in an
     exported evidence file): they catch what no internal check can, a chain cut short with its head rewound.
@@ -67,7 +72,7 @@ def verify_trail(trail: AuditTrail, anchors: dict[int, str] | None = None) -> Ve
         _check_head(previous, report)
         for seq in sorted(wanted):
             report.problems.append(ChainProblem(seq, "an external anchor names this record but the chain lacks it"))
-    _check_screenshots(trail.screenshots, trail, report)
+    _check_screenshots(trail.screenshots, trail, report, screenshots_of)
     return report
 
 
@@ -117,15 +122,16 @@ def _check_head(last: ChainRecord | None, report: VerificationReport) -> None:
         report.problems.append(ChainProblem(last_seq, "last record's hash differs from the chain head"))
 
 
-def _check_screenshots(store: ScreenshotStore, trail: AuditTrail, report: VerificationReport) -> None:
+def _check_screenshots(
+    store: ScreenshotStore, trail: AuditTrail, report: VerificationReport, run_ids: Sequence[str] | None
+) -> None:
     purged = set(report.purged_seqs)
     checked: dict[str, str | None] = {}
+    query = select(ChainRecord.seq, ChainRecord.screenshot_sha256).where(ChainRecord.screenshot_sha256.is_not(None))
+    if run_ids is not None:
+        query = query.where(ChainRecord.run_id.in_(list(run_ids)))
     with trail.session() as session:
-        rows = session.execute(
-            select(ChainRecord.seq, ChainRecord.screenshot_sha256)
-            .where(ChainRecord.screenshot_sha256.is_not(None))
-            .order_by(ChainRecord.seq)
-        ).all()
+        rows = session.execute(query.order_by(ChainRecord.seq)).all()
     for seq, digest in rows:
         if seq in purged or digest is None:
             continue

@@ -162,3 +162,19 @@ def test_a_screenshot_swapped_for_another_valid_one_is_caught(filled: AuditTrail
     filled.screenshots.path_of(first).write_bytes(filled.screenshots.path_of(other).read_bytes())
     seq, _reason = _first(filled)
     assert seq == steps[0]
+
+
+def test_an_export_style_check_proves_every_record_but_only_its_runs_screenshots(filled: AuditTrail) -> None:
+    with filled.session() as session:
+        digest_b = session.scalars(
+            select(ChainRecord.screenshot_sha256).where(
+                ChainRecord.run_id == "run-b", ChainRecord.screenshot_sha256.is_not(None)
+            )
+        ).first()
+    assert digest_b is not None
+    filled.screenshots.path_of(digest_b).unlink()
+    only_a = verify_trail(filled, screenshots_of=["run-a"])
+    assert only_a.ok, only_a.problems
+    assert (only_a.records_checked, only_a.screenshots_checked) == (10, 1)
+    assert not verify_trail(filled, screenshots_of=["run-b"]).ok
+    assert not verify_trail(filled).ok
