@@ -8,11 +8,14 @@ port nobody listens on (the legacy system is down).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,16 +32,45 @@ START_TIMEOUT_S = 90.0
 DEMO_CLIENT = "retrofhir-demo"
 
 
+@dataclass
+class DemoClientTokens:
+    """Access tokens of the demo client, asked for again before one expires, as a real backend client does.
+
+    The session-wide system outlives one token on a slow machine. Tokens are issued on a thread of their own, since
+    a test may run while another package's event loop is marked running on the main thread.
+    """
+
+    settings: Settings
+    _token: str = ""
+    _issued_at: float = 0.0
+    _lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
+
+    def current(self) -> str:
+        margin = 60.0
+        lifetime = self.settings.fhir.auth.token_lifetime_seconds
+        with self._lock:
+            if not self._token or time.monotonic() - self._issued_at > lifetime - margin:
+                with ThreadPoolExecutor(max_workers=1) as thread:
+                    self._token = thread.submit(asyncio.run, issue_dev_token(self.settings, [])).result()
+                self._issued_at = time.monotonic()
+            return self._token
+
+
 @dataclass(frozen=True)
 class RunningSystem:
-    """A running `retrofhir serve`: its URL, data directory, environment, and a token of the demo client."""
+    """A running `retrofhir serve`: its URL, data directory, environment, and tokens of the demo client."""
 
     base_url: str
     data_dir: Path
     environment: dict[str, str]
-    token: str
+    tokens: DemoClientTokens
     pid: int
     log_path: Path
+
+    @property
+    def token(self) -> str:
+        """A demo-client access token that is valid now."""
+        return self.tokens.current()
 
     def fhir(self, source: str = "legacy-web") -> str:
         return f"{self.base_url}/fhir/{source}"
@@ -111,8 +143,9 @@ def running_system(root: Path, ehr: LegacyWebServer) -> Iterator[RunningSystem]:
                 raise RuntimeError(f"retrofhir serve did not start: {log_path.read_text(errors='replace')[-3000:]}")
             time.sleep(0.1)
         facade = FacadeSettings(port=port, public_base_url=f"http://127.0.0.1:{port}")
-        token = asyncio.run(issue_dev_token(Settings(data_dir=root / "var", facade=facade), []))
-        yield RunningSystem(f"http://127.0.0.1:{port}", root / "var", environment, token, process.pid, log_path)
+        tokens = DemoClientTokens(Settings(data_dir=root / "var", facade=facade))
+        tokens.current()
+        yield RunningSystem(f"http://127.0.0.1:{port}", root / "var", environment, tokens, process.pid, log_path)
     finally:
         process.terminate()
         try:
