@@ -41,8 +41,7 @@ from bots.locators import (
     OcrRowsLocator,
     RegionLocator,
 )
-from bots.map_models import Timeouts, key_chord
-from bots.map_models.source import ScreenFont
+from bots.map_models import ScreenFont, Timeouts, key_chord
 from bots.observer import Box
 from bots.ocr import Gray, Ocr, Word, ink_box, pixel_key
 from bots.screen_map import ScreenMap

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from bots.glyph_reader import LATIN_1, GlyphSet
-from bots.map_models.source import ScreenFont
+from bots.map_models import ScreenFont
 
 RENDER_SECONDS = 30.0
 RENDER_SCRIPT = Path(__file__).resolve().parent.parent / "glyph_render.py"

@@ -21,7 +21,7 @@ from bots.map_models.flows import (
     key_chord,
 )
 from bots.map_models.screens import Field, Recognition, Screen, ScreenKind, Table
-from bots.map_models.source import Credential, LoginSpec, Source, Timeouts
+from bots.map_models.source import Credential, LoginSpec, ScreenFont, Source, Timeouts
 
 __all__ = [
     "Binding",
@@ -44,6 +44,7 @@ __all__ = [
     "ReadTableStep",
     "Recognition",
     "Screen",
+    "ScreenFont",
     "ScreenKind",
     "SearchParam",
     "Source",

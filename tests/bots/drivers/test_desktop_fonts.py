@@ -9,7 +9,7 @@ import pytest
 
 from bots.drivers.desktop_fonts import glyph_sets
 from bots.drivers.xvfb import VirtualDisplay
-from bots.map_models.source import ScreenFont
+from bots.map_models import ScreenFont
 
 pytestmark = [pytest.mark.desktop, pytest.mark.anyio]
 
