@@ -145,9 +145,9 @@ async def audit_overhead(target: WebTarget, trail: AuditTrail, repeats: int) -> 
             "Share of an audited web Patient read's time spent on the audit: (capture + trail) / audited read, where "
             "capture = median over rounds of (read with the engine's screenshots - plain read), both reading the same "
             "patient in the same round (one capture per screen state), and trail = time the bot spends inside the "
-            "audit observer's calls per read (buffering steps; at the run's end, waiting for the background writer to "
-            "hash, AES-GCM encrypt, file and chain-commit the run). baseline = plain read in ms; ratio = audited / "
-            "plain median (noisy under load: see p10/p90)."
+            "audit observer's calls per read (queueing each screen's records for the background writer, which hashes, "
+            "AES-GCM encrypts, files and chain-commits them while the bot goes on; at the run's end, waiting for its "
+            "commit). baseline = plain read in ms; ratio = audited / plain median (noisy under load: see p10/p90)."
         ),
         target=f"share <= {TARGET_SHARE} ({'met' if share <= TARGET_SHARE else 'NOT met'})",
         details=[
