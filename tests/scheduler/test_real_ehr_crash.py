@@ -59,7 +59,8 @@ async def test_sigkilled_workers_land_every_vital_sign_once_in_the_ehr(
                     continue
                 before = await unfinished_writes(queue)
                 progress = rng.randint(1, max(1, min(before - 1, MAX_PROGRESS_BETWEEN_KILLS)))
-                with anyio.fail_after(60 + 20 * progress):
+                # A kill leaves its sessions holding EHR seats for up to the idle timeout: writes wait that long.
+                with anyio.fail_after(60 + IDLE_TIMEOUT_S + 30 * progress):
                     while before - await unfinished_writes(queue) < progress:
                         await anyio.sleep(0.05)
                 await anyio.sleep(rng.uniform(0, 1.5))
