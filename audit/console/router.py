@@ -5,16 +5,25 @@ and FastAPI can only resolve it if annotations are evaluated where the routes ar
 """
 
 import json
+from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from audit.annotate import annotate_step, focus, neighbour_boxes, thumbnail
 from audit.blobstore import ScreenshotMismatch, ScreenshotMissing
 from audit.chain import RecordKind
-from audit.console.auth import COOKIE_NAME, NotAnAuditor, require_auditor, verify_token, viewer_name
+from audit.console.auth import (
+    COOKIE_NAME,
+    NotAnAuditor,
+    require_auditor,
+    set_console_cookie,
+    verify_token,
+    viewer_name,
+)
 from audit.console.filters import PAGE_SIZE, parse_list_query
 from audit.export import export_run_html, recorded_response
 from audit.fhir_resources import fhir_id, provenance_for
@@ -44,6 +53,22 @@ _templates = Environment(
 )
 
 
+class _RenewingRoute(APIRoute):
+    """A console route whose response carries the session's renewed token, when `require_auditor` made one."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def renewing(request: Request) -> Response:
+            response = await handler(request)
+            renewed = getattr(request.state, "renewed_console_token", None)
+            if renewed is not None:
+                set_console_cookie(response, request, renewed)
+            return response
+
+        return renewing
+
+
 def _page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
     html = _templates.get_template(template).render(outcome_labels=OUTCOME_LABELS, **context)
     return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
@@ -61,7 +86,7 @@ def _access_log(trail: AuditTrail, run_id: str) -> list[tuple[str, str, str]]:
 
 def console_router(trail: AuditTrail, auditor_role: str = "auditor") -> APIRouter:
     """The console under /audit, reading `trail`; every page view is recorded in the chain."""
-    router = APIRouter(prefix="/audit", tags=["audit console"], include_in_schema=False)
+    router = APIRouter(prefix="/audit", tags=["audit console"], include_in_schema=False, route_class=_RenewingRoute)
     Auditor = Annotated[Principal, Depends(require_auditor(auditor_role))]
 
     @router.get("/login")
@@ -77,8 +102,7 @@ def console_router(trail: AuditTrail, auditor_role: str = "auditor") -> APIRoute
         except NotAnAuditor:
             return _page("login.html", 403, error=f"That token does not carry the '{auditor_role}' role.")
         response = RedirectResponse("/audit/runs", status_code=303, headers=SECURITY_HEADERS)
-        secure = request.url.scheme == "https"
-        response.set_cookie(COOKIE_NAME, token.strip(), httponly=True, samesite="strict", secure=secure, path="/audit")
+        set_console_cookie(response, request, token.strip())
         return response
 
     @router.post("/logout")

@@ -23,6 +23,7 @@ from bots.observer import RunResult
 from fhir_facade import create_app
 from fhir_facade.auth import ASSERTION_TYPE, make_client_assertion
 from fhir_facade.auth.keys import public_jwk
+from fhir_facade.auth.tokens import TokenService
 from fhir_facade.settings import AuthSettings, ClientRegistration, FhirSettings
 from retrofhir.config import FacadeSettings, Settings
 from tests.audit.conftest import make_run, record_runs
@@ -35,6 +36,7 @@ class Console:
     root_url: str
     trail: AuditTrail
     keys: dict[str, tuple[str, ec.EllipticCurvePrivateKey, str]]
+    token_service: TokenService
 
     def token(self, client: str, scope: str) -> str:
         client_id, key, kid = self.keys[client]
@@ -103,7 +105,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
             if not thread.is_alive():
                 raise RuntimeError("the console did not start")
             time.sleep(0.01)
-        yield Console(f"http://127.0.0.1:{port}", trail, keys)
+        yield Console(f"http://127.0.0.1:{port}", trail, keys, app.state.token_service)
     finally:
         server.should_exit = True
         thread.join(timeout=10)

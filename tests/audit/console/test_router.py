@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
+from unittest.mock import patch
 from urllib.parse import quote
 
 import httpx
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
+from audit.console import COOKIE_NAME
 from audit.schema import ChainRecord
 from tests.audit.console.conftest import HOSTILE_VALUE, Console
 
@@ -137,3 +140,24 @@ def test_a_run_whose_process_died_shows_as_interrupted(console: Console) -> None
     assert "interrupted: its process ended before the run did" in opened.text
     finished = httpx.get(f"{console.root_url}/audit/runs", params={"patient": "p-1"}, headers=headers)
     assert "badge interrupted" not in finished.text
+
+
+def test_a_console_session_past_half_its_token_lifetime_gets_a_fresh_token(console: Console) -> None:
+    service = console.token_service
+    lifetime = service.settings.token_lifetime_seconds
+    with patch("fhir_facade.auth.tokens.time.time", return_value=time.time() - lifetime * 0.75):
+        aged = service.issue("auditor-app", ["auditor", "system/*.rs"])
+    fresh = console.token("auditor-app", "auditor")
+    kept = httpx.get(f"{console.root_url}/audit/runs", cookies={COOKIE_NAME: fresh})
+    assert kept.status_code == 200
+    assert COOKIE_NAME not in kept.cookies
+    renewed = httpx.get(f"{console.root_url}/audit/runs", cookies={COOKIE_NAME: aged})
+    assert renewed.status_code == 200
+    token = renewed.cookies[COOKIE_NAME]
+    assert token != aged
+    principal = service.verify_access_token(token)
+    assert (principal.client_id, principal.scopes.has_role("auditor")) == ("auditor-app", True)
+    assert "HttpOnly" in renewed.headers["set-cookie"]
+    assert "SameSite=strict" in renewed.headers["set-cookie"]
+    by_header = httpx.get(f"{console.root_url}/audit/runs", headers={"Authorization": f"Bearer {aged}"})
+    assert COOKIE_NAME not in by_header.cookies  # API clients manage their own tokens
