@@ -13,13 +13,14 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from audit.annotate import annotate, neighbour_boxes
+    from audit.annotate import annotate, annotate_step, neighbour_boxes
     from audit.blobstore import ScreenshotMismatch, ScreenshotMissing, ScreenshotStore
     from audit.chain import GENESIS_HASH, RecordKind, record_hash
     from audit.keys import AuditKeyError, KeyRing, NoAuditKey, append_new_key
     from audit.observer import AuditObserver
     from audit.purge import PurgeReport, purge_before, purge_expired
     from audit.records import StepView
+    from audit.runs import interrupted_runs
     from audit.service import AuditService
     from audit.settings import AuditSettings
     from audit.trail import AuditTrail
@@ -45,7 +46,9 @@ _HOMES = {
     "TrailWriter": "writer",
     "VerificationReport": "verify",
     "annotate": "annotate",
+    "annotate_step": "annotate",
     "append_new_key": "keys",
+    "interrupted_runs": "runs",
     "neighbour_boxes": "annotate",
     "purge_before": "purge",
     "purge_expired": "purge",
@@ -72,7 +75,9 @@ __all__ = [
     "TrailWriter",
     "VerificationReport",
     "annotate",
+    "annotate_step",
     "append_new_key",
+    "interrupted_runs",
     "neighbour_boxes",
     "purge_before",
     "purge_expired",
