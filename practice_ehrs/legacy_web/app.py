@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from practice_ehrs.clinical_data import ensure_database
-from practice_ehrs.legacy_web import admin_pages, auth_pages, chart_pages, entry_pages, patient_pages
+from practice_ehrs.legacy_web import admin_pages, auth_pages, chart_pages, entry_pages, notice_pages, patient_pages
 from practice_ehrs.legacy_web.faults import FaultInjection
 from practice_ehrs.legacy_web.knobs import KnobBoard, Knobs
 from practice_ehrs.legacy_web.seed_snapshot import SeedSnapshot
@@ -46,6 +46,7 @@ def create_app(database: Path, knobs: Knobs | None = None, admin_token: str | No
             *chart_pages.routes,
             *entry_pages.routes,
             *admin_pages.routes,
+            *notice_pages.routes,
         ],
         middleware=[Middleware(FaultInjection, knobs=board)],
         exception_handlers={500: _server_error, HTTPException: _http_error},

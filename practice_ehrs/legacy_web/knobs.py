@@ -1,4 +1,4 @@
-"""Fault knobs of the practice web EHR: latency, random 500s, session limits and the UI version, with validation.
+"""Fault knobs of the practice web EHR (latency, 500s, seats, UI version, maintenance notice), with validation.
 
 Knobs are set at start (environment variables `LEGACY_WEB_<KNOB>` or CLI options) and changed at run time
 through the admin endpoints. A `Knobs` value is immutable; `KnobBoard` holds the current one for the server.
@@ -28,6 +28,7 @@ class Knobs:
     idle_timeout_s: float = 900.0
     seat_limit: int = 3
     ui_version: int = 1
+    maintenance_notice: float = 0.0  # chance per chart page that the once-per-session notice shows instead
 
     def __post_init__(self) -> None:
         if self.latency_ms < 0 or self.latency_ms > 60_000:
@@ -40,6 +41,8 @@ class Knobs:
             raise KnobError("seat_limit must be at least 1")
         if self.ui_version not in (1, 2):
             raise KnobError("ui_version must be 1 or 2")
+        if not 0.0 <= self.maintenance_notice <= 1.0:
+            raise KnobError("maintenance_notice must be between 0 and 1")
 
     def updated(self, changes: Mapping[str, Any]) -> Knobs:
         """A copy with `changes` applied; values may be strings (from forms or the environment)."""

@@ -57,7 +57,7 @@ class LegacyWebServer:
         return result
 
     def set_knobs(self, **changes: Any) -> dict[str, Any]:
-        """Change knobs at run time (latency_ms, failure_rate, idle_timeout_s, seat_limit, ui_version)."""
+        """Change knobs at run time (latency_ms, failure_rate, ..., maintenance_notice)."""
         result: dict[str, Any] = self._admin("POST", "/admin/knobs", changes)
         return result
 

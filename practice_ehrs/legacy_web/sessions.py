@@ -22,6 +22,8 @@ class Session:
     username: str
     display_name: str
     last_seen: float = field(default_factory=time.monotonic)
+    notice_pending: bool = False  # the maintenance notice showed and must be acknowledged before anything else
+    notice_acknowledged: bool = False
 
 
 class SessionStore:

@@ -21,6 +21,7 @@ from practice_ehrs.clinical_data import open_database
 from practice_ehrs.legacy_web.images import PRODUCT_NAME, PRODUCT_VERSION
 from practice_ehrs.legacy_web.knobs import KnobBoard
 from practice_ehrs.legacy_web.layouts import FORMS, GRIDS
+from practice_ehrs.legacy_web.maintenance_notice import notice_due, notice_redirect
 from practice_ehrs.legacy_web.sessions import Session, SessionStore
 from practice_ehrs.legacy_web.ui_words import words
 
@@ -104,6 +105,8 @@ def clinical_page(handler: Callable[[PageContext], Response]) -> Callable[[Reque
         session = state.sessions.touch(token, state.knobs.current.idle_timeout_s)
         if session is None:
             return login_redirect(expired=bool(token))
+        if notice_due(session, request, state.knobs.current.maintenance_notice):
+            return notice_redirect(request)
         form = await submitted_form(request)
 
         def run() -> Response:
