@@ -6,7 +6,8 @@
         result = await runtime.create(observation_json)
 
 Every call borrows a logged-in session from the pool, runs the flow with every step reported to the observer,
-re-logs in and runs once more if the session expired mid-flow, and returns FHIR JSON valid as R4.
+re-logs in and runs once more if the session expired mid-flow, and returns FHIR JSON valid as R4. The source's
+hooks (bots/ehrs/<source>.py, see bots.hooks) are loaded here unless `hooks=` is given.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from bots.drivers.web import WebDriver
 from bots.errors import BotError, ConfigurationError, ErrorSummary, RecordNotFound, SessionExpired
 from bots.flow_context import Emitted, FlowContext
 from bots.flow_runner import FlowRunner
+from bots.hooks import EhrHooks, load_hooks
 from bots.map_models import Flow, SearchParam
 from bots.observer import NullObserver, RunInfo, RunObserver, RunResult
 from bots.pool import DriverFactory, SessionPool, quietly
@@ -57,9 +59,11 @@ class SourceRuntime:
         driver_factory: DriverFactory | None = None,
         browser_host: BrowserHost | None = None,
         screenshots: bool = True,
+        hooks: EhrHooks | None = None,
     ) -> None:
         self.screen_map = screen_map
         self.source_id = screen_map.source.id
+        self.hooks = load_hooks(self.source_id) if hooks is None else hooks
         self.settings = settings or Settings()
         self.base_url = base_url or screen_map.source.url
         self.observer: RunObserver = observer or NullObserver()
@@ -136,7 +140,7 @@ class SourceRuntime:
     async def run_flow(self, session: Session, log: StepLog, flow_key: str, context: FlowContext) -> FlowContext:
         """Run one flow on a borrowed session (for the write runner and the standard suite)."""
         flow = self.screen_map.flows[flow_key]
-        await FlowRunner(self.screen_map, session.driver, log, context).run(flow.steps)
+        await FlowRunner(self.screen_map, session.driver, log, context, self.hooks).run(flow.steps)
         return context
 
     def search_context(self, flow_key: str, params: Mapping[str, str], page_cursor: int = 1) -> FlowContext:

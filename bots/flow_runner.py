@@ -1,7 +1,8 @@
 """Run a flow's steps on one driver: navigate, recognise, locate, read, type, click, page through tables, emit.
 
 Every step is reported to the step log with what it touched. Values are typed only after every value of the step
-has passed the literal-text check, so a rejected value means nothing was typed.
+has passed the literal-text check, so a rejected value means nothing was typed. The source's hooks (bots.hooks)
+run when a screen is recognised, when none is, and on every value read.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import time
 from bots.drivers.base import Driver
 from bots.errors import BotError, ConfigurationError, ElementNotFound, InputRejected, RecordNotFound
 from bots.flow_context import Emitted, FlowContext, Record, TableSource
+from bots.hooks import NO_HOOKS, EhrHooks, ObservedDriver
 from bots.literal_text import check_literal
 from bots.locators import Element, FieldQuery, Located, locate, locate_fields
 from bots.map_models import (
@@ -40,11 +42,14 @@ TRUE_WORDS = frozenset({"true", "yes", "y", "1", "x", "on"})
 class FlowRunner:
     """Runs steps against one session's driver, reporting each to the step log."""
 
-    def __init__(self, screen_map: ScreenMap, driver: Driver, log: StepLog, context: FlowContext) -> None:
+    def __init__(
+        self, screen_map: ScreenMap, driver: Driver, log: StepLog, context: FlowContext, hooks: EhrHooks = NO_HOOKS
+    ) -> None:
         self.screen_map = screen_map
         self.driver = driver
         self.log = log
         self.context = context
+        self.hooks = hooks
         self.timeouts = screen_map.source.timeouts
         self._reported: set[BotError] = set()  # a failure inside `for_each` is reported once, not per level
 
@@ -78,9 +83,7 @@ class FlowRunner:
             self.context.screen = None
             return [StepDetail(value=None)]
         if isinstance(step, ExpectStep):
-            self.context.screen = await wait_for_screen(
-                self.driver, self.screen_map, step.expect, self.timeouts.screen_seconds
-            )
+            await self._recognise(step.expect)
             return [StepDetail(screen=self.context.screen)]
         if isinstance(step, ClickStep):
             return [await self._click(step)]
@@ -97,6 +100,19 @@ class FlowRunner:
             return [await self._press(step)]
         self._emit(step)
         return None
+
+    async def _recognise(self, expected: list[str]) -> None:
+        """Wait for one of the expected screens (letting the hooks clear interruptions), then run `on_screen`."""
+        screen = await self._wait_for(expected)
+        self.context.screen = screen
+        await self.hooks.on_screen(screen, ObservedDriver(self.driver, self.log, "on_screen", screen))
+
+    async def _wait_for(self, expected: list[str]) -> str:
+        async def unexpected() -> bool:
+            return await self.hooks.unexpected_screen(ObservedDriver(self.driver, self.log, "unexpected_screen", None))
+
+        timeout = self.timeouts.screen_seconds
+        return await wait_for_screen(self.driver, self.screen_map, expected, timeout, unexpected=unexpected)
 
     def _render(self, template: str, *, url_quote: bool = False) -> str:
         try:
@@ -178,7 +194,7 @@ class FlowRunner:
                 record[name] = ""
                 continue
             text = await read_located(self.driver, located, field.read)
-            record[name] = text.text.strip()
+            record[name] = self.hooks.clean_value(self.context.screen, name, text.text.strip())
             details.append(StepDetail(self.context.screen, name, located, record[name], field.secret, text.confidence))
         self.context.records[step.into] = record
         return details
@@ -201,7 +217,7 @@ class FlowRunner:
         await self.driver.click(located.element)
         await wait_for_change(self.driver, before, self.timeouts.screen_seconds)
         if self.context.screen is not None:
-            await wait_for_screen(self.driver, self.screen_map, [self.context.screen], self.timeouts.screen_seconds)
+            await self._wait_for([self.context.screen])
         return True
 
     async def _read_table(self, step: ReadTableStep) -> list[StepDetail]:
@@ -210,6 +226,10 @@ class FlowRunner:
             rows, details = await self._read_cursor_page(table, step.columns)
         else:
             rows, details = await self._read_pages(table, step.columns, 1 if step.pages == "first" else step.max_pages)
+        rows = [
+            {name: self.hooks.clean_value(self.context.screen, name, text) for name, text in row.items()}
+            for row in rows
+        ]
         if step.require_rows and not rows:
             raise RecordNotFound("the legacy list has no matching rows", screen=self.context.screen)
         self.context.records[step.into] = rows
@@ -265,9 +285,7 @@ class FlowRunner:
             await self.run(step.steps)
             if step.back is not None:
                 await self.driver.go_back()
-                self.context.screen = await wait_for_screen(
-                    self.driver, self.screen_map, [step.back], self.timeouts.screen_seconds
-                )
+                await self._recognise([step.back])
         self.context.records.pop("row", None)
 
     async def _open_row(self, source: TableSource, number: int) -> None:

@@ -3,7 +3,8 @@
 Each poll is one look at the screen (`look`): a driver that can probe checks every candidate screen's texts and
 elements together with the signals in one call. `wait_for_screen` polls until one of the expected screens shows,
 an error screen (login, 500, not found, the legacy validation banner, seats full) shows, or the timeout passes.
-It never waits longer than asked.
+While no known screen shows, the source's `unexpected_screen` hook (if given) may clear an interruption; the
+screen is then looked at again at once. It never waits longer than asked.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from collections.abc import Awaitable, Callable
 
 from bots.drivers.base import Driver, ScreenProbe, ScreenProber, ScreenSignals
 from bots.errors import (
@@ -109,8 +111,12 @@ async def wait_for_screen(
     timeout_seconds: float,
     *,
     logging_in: bool = False,
+    unexpected: Callable[[], Awaitable[bool]] | None = None,
 ) -> str:
-    """The name of the expected screen now showing; raises the typed error of an error screen instead."""
+    """The name of the expected screen now showing; raises the typed error of an error screen instead.
+
+    `unexpected` is awaited when no known screen shows (and none is loading); True means it cleared something.
+    """
     deadline = time.monotonic() + timeout_seconds
     watch = [name for name, screen in screen_map.screens.items() if screen.kind != ScreenKind.PAGE]
     watch = [name for name in watch if name not in expected]
@@ -128,6 +134,8 @@ async def wait_for_screen(
                     raise error_for(screen.kind, name, expected, logging_in)
         if time.monotonic() >= deadline:
             raise _timed_out(signals, expected, timeout_seconds)
+        if not signals.loading and unexpected is not None and await unexpected():
+            continue
         await asyncio.sleep(POLL_SECONDS)
 
 

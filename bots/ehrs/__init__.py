@@ -1,0 +1,1 @@
+"""Per-EHR hook modules, one per source id (`-` as `_`); see bots.hooks."""
