@@ -115,12 +115,14 @@ async def wait_for_screen(
 ) -> str:
     """The name of the expected screen now showing; raises the typed error of an error screen instead.
 
-    `unexpected` is awaited when no known screen shows (and none is loading); True means it cleared something.
+    `unexpected` is awaited when no known screen shows (and none is loading); True means it cleared something,
+    and it is asked again only once the address or title differs from where it last cleared something.
     """
     deadline = time.monotonic() + timeout_seconds
     watch = [name for name, screen in screen_map.screens.items() if screen.kind != ScreenKind.PAGE]
     watch = [name for name in watch if name not in expected]
     candidates = [screen_map.screens[name] for name in [*expected, *watch]]
+    cleared_at: tuple[str | None, str | None] | None = None
     while True:
         evidence = await look(driver, candidates)
         signals = evidence.signals
@@ -134,7 +136,9 @@ async def wait_for_screen(
                     raise error_for(screen.kind, name, expected, logging_in)
         if time.monotonic() >= deadline:
             raise _timed_out(signals, expected, timeout_seconds)
-        if not signals.loading and unexpected is not None and await unexpected():
+        where = (signals.url, signals.title)
+        if not signals.loading and unexpected is not None and where != cleared_at and await unexpected():
+            cleared_at = where  # not asked again until the screen moved on (the click may still be navigating)
             continue
         await asyncio.sleep(POLL_SECONDS)
 
