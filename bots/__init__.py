@@ -20,6 +20,7 @@ from bots.engine import SourceRuntime
 from bots.errors import BotError
 from bots.examples import ExampleOutcome, run_example
 from bots.fhir_checks import validation_problems
+from bots.hooks import EhrHooks, load_hooks
 from bots.locators import Element, Located, Locator, locate
 from bots.map_loader import load_screen_map, load_screen_map_text
 from bots.observer import NullObserver, RunInfo, RunObserver, RunResult, StepRecord
@@ -31,6 +32,7 @@ __all__ = [
     "BotError",
     "DialogAnswer",
     "Driver",
+    "EhrHooks",
     "Element",
     "ExampleOutcome",
     "FieldText",
@@ -46,6 +48,7 @@ __all__ = [
     "SourceRuntime",
     "StepRecord",
     "WriteResult",
+    "load_hooks",
     "load_screen_map",
     "load_screen_map_text",
     "locate",
