@@ -30,6 +30,19 @@ class RunStart:
     process: str = field(default_factory=process_identity)
 
 
+@dataclass(frozen=True)
+class ResponseRecord:
+    """What the facade answered for a run (status and FHIR body), kept next to the evidence of what the bot saw."""
+
+    run_id: str
+    status: int
+    body: dict[str, Any] | None
+
+
+def response_payload(response: ResponseRecord) -> dict[str, Any]:
+    return {"status": response.status, "body": response.body}
+
+
 def run_payload(start: RunStart) -> dict[str, Any]:
     run = start.info
     return {

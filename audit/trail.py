@@ -16,12 +16,21 @@ from audit.blobstore import ScreenshotStore
 from audit.chain import Appended, ChainEntry, RecordKind
 from audit.keys import KeyRing
 from audit.outcome import outcome_code
-from audit.records import RunStart, StepView, result_payload, run_payload, step_payload, step_view
+from audit.records import (
+    ResponseRecord,
+    RunStart,
+    StepView,
+    response_payload,
+    result_payload,
+    run_payload,
+    step_payload,
+    step_view,
+)
 from audit.schema import ChainRecord, Run, as_utc, open_engine, runs_table
 from audit.settings import AuditSettings
 from bots.observer import RunResult, StepOutcome, StepRecord
 
-TrailItem = RunStart | StepRecord | RunResult
+TrailItem = RunStart | StepRecord | RunResult | ResponseRecord
 
 
 class AuditTrail:
@@ -62,6 +71,8 @@ class AuditTrail:
             elif isinstance(item, StepRecord):
                 digest = None if item.screenshot_png is None else self._file(item.screenshot_png, pictures)
                 entries.append(ChainEntry(RecordKind.STEP, item.run_id, step_payload(item), digest))
+            elif isinstance(item, ResponseRecord):
+                entries.append(ChainEntry(RecordKind.RESPONSE, item.run_id, response_payload(item)))
             else:
                 entries.append(ChainEntry(RecordKind.RUN_FINISHED, item.run_id, result_payload(item)))
         with self.session() as session:
@@ -98,9 +109,7 @@ class AuditTrail:
     def record_response(self, run_id: str, status: int, body: dict[str, Any] | None) -> Appended:
         """Keep what the facade answered for a run (status and FHIR body), so an auditor can compare it with what
         the bot saw. A chain record of its own; retention purges its body like a step's detail."""
-        entry = ChainEntry(RecordKind.RESPONSE, run_id, {"status": status, "body": body})
-        with self.session() as session:
-            return chain.append(session, [entry])[0]
+        return self.write([ResponseRecord(run_id, status, body)])[0]
 
     def response(self, run_id: str) -> tuple[int, dict[str, Any]] | None:
         """The last response recorded for a run (status, body), or None (none recorded, or purged)."""
@@ -162,7 +171,7 @@ def _index(connection: Connection, items: Sequence[TrailItem]) -> None:
         connection.execute(insert(runs_table), [_run_row(item) for item in started])
     touched: dict[str, list[StepRecord | RunResult]] = {}
     for item in items:
-        if not isinstance(item, RunStart):
+        if isinstance(item, StepRecord | RunResult):
             touched.setdefault(item.run_id, []).append(item)
     if not touched:
         return

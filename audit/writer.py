@@ -1,13 +1,15 @@
 """A background thread that writes the trail, so a bot never waits on hashing, encryption or a commit mid-run.
 
 Submitters hand over records (the observer sends each one as it happens); the thread writes whatever has queued up
-in one transaction, in arrival order. A full queue makes the
+in one transaction, in arrival order: a group commit, so many concurrent submitters (the facade's requests, each
+awaiting `commit` before it answers) share one transaction and one chain-head update. A full queue makes the
 submitter wait rather than drop anything; `flush` and `close` wait for everything submitted. A failed write is
 retried (a locked or briefly unreachable database) before the waiters are told.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import queue
 import threading
@@ -60,6 +62,14 @@ class TrailWriter:
         except queue.Full:
             return None
         return pending.done
+
+    async def commit(self, items: Sequence[TrailItem]) -> None:
+        """Queue `items` from an event loop and wait, without blocking the loop, until the transaction that holds
+        them has committed; a write that failed for good raises here."""
+        done = self.try_submit(items)
+        if done is None:
+            done = await asyncio.to_thread(self.submit, items)
+        await asyncio.wrap_future(done)
 
     def flush(self) -> None:
         """Wait until everything submitted so far is committed."""

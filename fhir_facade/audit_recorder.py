@@ -10,6 +10,9 @@ write jobs it queued (their runs happen in a worker; the trail finds them by job
 the answer goes out, each such run gets the response recorded (`AuditTrail.record_response`); a request that no
 bot run served (answered from the local store, refused, failed before the bot) is written as a run of its own
 without steps, so its AuditEvent says which client read which patient's data even though no screen was touched.
+A request's records go through a `TrailWriter` (group commit): its run and response in one transaction, shared
+with whatever other requests queued meanwhile, and the answer's last byte waits for that commit. The middleware
+owns that writer unless given one (`writer=`), and closes its own when the app's lifespan shuts down.
 AuditEvent and Provenance requests are recorded as views of the trail instead (by `audit.queries`).
 """
 
@@ -29,9 +32,10 @@ from urllib.parse import parse_qsl
 from sqlalchemy import select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from audit.records import RunStart
+from audit.records import ResponseRecord, RunStart
 from audit.schema import Run
-from audit.trail import AuditTrail
+from audit.trail import AuditTrail, TrailItem
+from audit.writer import TrailWriter
 from bots.errors import ErrorSummary
 from bots.observer import RunInfo, RunKind, RunObserver, RunResult, StepRecord
 from fhir_facade.write_queue import WriteQueue, WriteRequest, WriteStatus
@@ -184,12 +188,36 @@ def _patient_reference(resource: dict[str, Any]) -> str | None:
 class FhirAuditMiddleware:
     """ASGI middleware: every FHIR interaction on a resource type leaves a record in the audit trail."""
 
-    def __init__(self, app: ASGIApp, trail: AuditTrail, source_ids: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        trail: AuditTrail,
+        source_ids: dict[str, str] | None = None,
+        writer: TrailWriter | None = None,
+    ) -> None:
         self.app = app
         self.trail = trail
         self.source_ids = source_ids or {}
+        self._writer = writer
+        self._owns_writer = writer is None
+
+    @property
+    def writer(self) -> TrailWriter:
+        """The group committer the requests' records go through (the middleware's own, started on first use)."""
+        if self._writer is None:
+            self._writer = TrailWriter(self.trail)
+        return self._writer
+
+    def close(self) -> None:
+        """Stop the middleware's own writer (everything a request waited for is already committed)."""
+        if self._owns_writer and self._writer is not None:
+            self._writer.close()
+            self._writer = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self.app(scope, receive, self._closing_on_shutdown(send))
+            return
         request = fhir_request(scope) if scope["type"] == "http" else None
         if request is None or request.resource_type in AUDIT_RESOURCE_TYPES:
             await self.app(scope, receive, send)
@@ -219,6 +247,14 @@ class FhirAuditMiddleware:
         finally:
             _current.reset(token)
 
+    def _closing_on_shutdown(self, send: Send) -> Send:
+        async def send_closing(message: Message) -> None:
+            if message["type"] == "lifespan.shutdown.complete":
+                await asyncio.to_thread(self.close)
+            await send(message)
+
+        return send_closing
+
     async def _record(
         self,
         scope: Scope,
@@ -229,11 +265,10 @@ class FhirAuditMiddleware:
         body: dict[str, Any] | None,
     ) -> None:
         try:
-            job_runs = await asyncio.to_thread(runs_of_jobs, self.trail, audit.job_ids)
+            job_runs = await asyncio.to_thread(runs_of_jobs, self.trail, audit.job_ids) if audit.job_ids else []
             run_ids = list(dict.fromkeys([*audit.run_ids, *job_runs]))
             if run_ids:
-                for run_id in run_ids:
-                    await asyncio.to_thread(self.trail.record_response, run_id, status, body)
+                await self.writer.commit([ResponseRecord(run_id, status, body) for run_id in run_ids])
                 return
             principal = scope.get("state", {}).get("principal")
             if principal is None:
@@ -255,8 +290,8 @@ class FhirAuditMiddleware:
             )
             error = None if status < 400 else ErrorSummary(_failure_kind(status), f"the facade answered HTTP {status}")
             result = RunResult(info.run_id, error is None, datetime.now(UTC), error)
-            await asyncio.to_thread(self.trail.write, [RunStart(info, started_at), result])
-            await asyncio.to_thread(self.trail.record_response, info.run_id, status, body)
+            items: list[TrailItem] = [RunStart(info, started_at), result, ResponseRecord(info.run_id, status, body)]
+            await self.writer.commit(items)
         except Exception:
             logger.exception("the audit trail could not record a FHIR interaction")
 

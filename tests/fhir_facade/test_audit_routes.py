@@ -11,6 +11,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,7 +25,8 @@ from sqlalchemy import select
 
 from audit import AuditSettings, AuditTrail, RecordKind, append_new_key
 from audit.records import RunStart
-from audit.schema import ChainRecord
+from audit.schema import ChainRecord, Run
+from audit.verify import verify_trail
 from bots.observer import RunInfo, RunResult
 from fhir_facade import create_app
 from fhir_facade.audit_recorder import FhirAuditMiddleware
@@ -213,3 +215,37 @@ def test_capability_statement_lists_audit_event_and_provenance(audited: AuditedF
     assert {param["name"] for param in audit_event["searchParam"]} == {"patient", "date", "outcome", "subtype", "agent"}
     assert [param["name"] for param in resources["Provenance"]["searchParam"]] == ["target"]
     assert "Patient" in resources
+
+
+def _records_of_patient_reads(trail: AuditTrail, patient: str) -> list[list[ChainRecord]]:
+    """The chain records of every run-less run recorded for reads of this patient, one list per run."""
+    with trail.session() as session:
+        run_ids = list(session.scalars(select(Run.run_id).where(Run.patient_id == patient, Run.kind == "facade")))
+    return [trail.run_records(run_id) for run_id in run_ids]
+
+
+def test_concurrent_reads_are_each_committed_before_their_answer_and_the_chain_verifies(
+    audited: AuditedFacade, practice_data: list[dict[str, Any]]
+) -> None:
+    patients = [_patient_id(practice_data, index) for index in range(20, 44)]
+    known = {patient: len(_records_of_patient_reads(audited.trail, patient)) for patient in patients}
+
+    def read_then_look(patient: str) -> list[list[ChainRecord]]:
+        with audited.http("system/Patient.rs") as http:
+            assert http.get(f"/Patient/{patient}").status_code == 200
+        # The answer has ended: its records must already be in the trail (no waiting, no retry).
+        return _records_of_patient_reads(audited.trail, patient)
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        seen = dict(zip(patients, pool.map(read_then_look, patients), strict=True))
+    for patient, runs in seen.items():
+        assert len(runs) == known[patient] + 1
+        newest = max(runs, key=lambda records: records[0].seq)
+        kinds = [record.kind for record in newest]
+        assert kinds == [RecordKind.RUN_STARTED, RecordKind.RUN_FINISHED, RecordKind.RESPONSE]
+        # Run and response in one transaction: one append, so consecutive seqs under one timestamp.
+        assert [record.seq for record in newest] == list(range(newest[0].seq, newest[0].seq + 3))
+        assert len({record.recorded_at for record in newest}) == 1
+        assert json.loads(newest[2].payload or "{}")["status"] == 200
+    report = verify_trail(audited.trail)
+    assert report.ok, report.first_problem
