@@ -36,6 +36,7 @@ def test_knob_values_are_validated(legacy_web_clean: LegacyWebServer) -> None:
         "idle_timeout_s": 900.0,
         "seat_limit": 3,
         "ui_version": 1,
+        "maintenance_notice": 0.0,
     }
 
 
