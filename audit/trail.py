@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from audit import chain
@@ -165,25 +165,30 @@ WRITE_INTERACTIONS = ("create", "update")
 
 
 def _index(connection: Connection, items: Sequence[TrailItem]) -> None:
-    """Bring the run index up to date with a batch: insert started runs, then one update per run touched."""
-    started = [item for item in items if isinstance(item, RunStart)]
-    if started:
-        connection.execute(insert(runs_table), [_run_row(item) for item in started])
+    """Bring the run index up to date with a batch: insert started runs (with what the batch adds to them already
+    folded in), then one update per earlier run touched."""
     touched: dict[str, list[StepRecord | RunResult]] = {}
     for item in items:
         if isinstance(item, StepRecord | RunResult):
             touched.setdefault(item.run_id, []).append(item)
+    started = [_run_row(item) for item in items if isinstance(item, RunStart)]
+    for row in started:
+        row |= _run_changes(row, touched.pop(row["run_id"], []))
+    shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in started:  # finished and unfinished runs set different columns: one executemany per shape
+        shapes.setdefault(tuple(sorted(row)), []).append(row)
+    for rows in shapes.values():
+        connection.execute(insert(runs_table), rows)
     if not touched:
         return
     current = {
         row.run_id: row for row in connection.execute(select(runs_table).where(runs_table.c.run_id.in_(list(touched))))
     }
     for run_id, updates in touched.items():
-        row = current.get(run_id)
-        if row is not None:
-            connection.execute(
-                update(runs_table).where(runs_table.c.run_id == run_id).values(**_run_changes(row, updates))
-            )
+        indexed = current.get(run_id)
+        if indexed is not None:
+            changes = _run_changes(indexed._mapping, updates)
+            connection.execute(update(runs_table).where(runs_table.c.run_id == run_id).values(**changes))
 
 
 def _run_row(start: RunStart) -> dict[str, Any]:
@@ -208,13 +213,14 @@ def _run_row(start: RunStart) -> dict[str, Any]:
     }
 
 
-def _run_changes(row: Row[Any], updates: list[StepRecord | RunResult]) -> dict[str, Any]:
+def _run_changes(row: Mapping[Any, Any], updates: list[StepRecord | RunResult]) -> dict[str, Any]:
+    """The run index columns `updates` change, given the run's current `row`."""
     steps = [item for item in updates if isinstance(item, StepRecord)]
     changes: dict[str, Any] = {
-        "step_count": row.step_count + len(steps),
-        "failed_steps": row.failed_steps + sum(1 for step in steps if step.outcome == StepOutcome.FAILED),
-        "drift": bool(row.drift) or any(step.outcome == StepOutcome.DRIFT for step in steps),
-        "step_ms_total": row.step_ms_total + sum(step.duration_ms for step in steps),
+        "step_count": row["step_count"] + len(steps),
+        "failed_steps": row["failed_steps"] + sum(1 for step in steps if step.outcome == StepOutcome.FAILED),
+        "drift": bool(row["drift"]) or any(step.outcome == StepOutcome.DRIFT for step in steps),
+        "step_ms_total": row["step_ms_total"] + sum(step.duration_ms for step in steps),
     }
     results = [item for item in updates if isinstance(item, RunResult)]
     if not results:
@@ -229,11 +235,12 @@ def _run_changes(row: Row[Any], updates: list[StepRecord | RunResult]) -> dict[s
         "error_message": result.error.message if result.error else None,
         "response_summary": result.response_summary,
     }
-    resource_type = result.resource_type or row.resource_type
-    resource_id = result.resource_id or row.resource_id
-    if result.succeeded and resource_type and resource_id and row.interaction.rsplit(".", 1)[-1] in WRITE_INTERACTIONS:
+    resource_type = result.resource_type or row["resource_type"]
+    resource_id = result.resource_id or row["resource_id"]
+    written = row["interaction"].rsplit(".", 1)[-1] in WRITE_INTERACTIONS
+    if result.succeeded and resource_type and resource_id and written:
         # A create learns its id only at the end (or later: see link_written_resource); an update knows it upfront.
         changes |= {"written_resource_type": resource_type, "written_resource_id": resource_id}
-    elif result.resource_type and result.resource_id and row.resource_id is None:
+    elif result.resource_type and result.resource_id and row["resource_id"] is None:
         changes |= {"resource_type": result.resource_type, "resource_id": result.resource_id}
     return changes
