@@ -16,6 +16,7 @@ from bots.map_models import (
     FillStep,
     Flow,
     ForEachStep,
+    PressStep,
     ReadStep,
     ReadTableStep,
     Screen,
@@ -148,10 +149,15 @@ def _check_step(screen_map: ScreenMap, flow: Flow, step: Step, here: Location, s
         state.screens = [name for name in step.expect if name in screen_map.screens]
         state.lost = bool(unknown)
         return [((*here, "expect"), f"unknown screen {name!r}") for name in unknown]
-    if isinstance(step, ClickStep | FillStep | ReadStep | ReadTableStep) and state.lost:
+    if isinstance(step, PressStep) and step.target is None:
         return []
-    if isinstance(step, ClickStep | FillStep | ReadStep | ReadTableStep) and not screens:
+    if isinstance(step, ClickStep | FillStep | ReadStep | ReadTableStep | PressStep) and state.lost:
+        return []
+    if isinstance(step, ClickStep | FillStep | ReadStep | ReadTableStep | PressStep) and not screens:
         return [(here, "no screen is expected before this step (add an `expect` step)")]
+    if isinstance(step, PressStep):
+        missing = [s for s in state.screens if step.target not in _clickable(screen_map.screens[s])]
+        return [((*here, "target"), f"screen {name!r} has no action or field {step.target!r}") for name in missing]
     if isinstance(step, ClickStep):
         missing = [s for s in state.screens if step.click not in _clickable(screen_map.screens[s])]
         return [((*here, "click"), f"screen {name!r} has no action or field {step.click!r}") for name in missing]

@@ -123,3 +123,33 @@ def test_reading_a_column_the_table_lacks() -> None:
         f"mini_web.yaml:{_line_of(text, 'columns: [mrn, ward]')}: flows.Patient.search.steps.5.columns: "
         "table 'results' has no column 'ward'"
     )
+
+
+def test_press_target_missing_on_the_screen_names_its_line() -> None:
+    text = MINI.read_text().replace(
+        "      - fill: [phone]\n", "      - fill: [phone]\n      - press: Enter\n        target: fax\n"
+    )
+    (problem,) = _problems_of(text)
+    assert problem == (
+        f"mini_web.yaml:{_line_of(text, 'target: fax')}: flows.Patient.update.steps.3.target: "
+        "screen 'patient_edit' has no action or field 'fax'"
+    )
+
+
+def test_press_on_a_field_or_action_of_the_screen_loads() -> None:
+    for target in ("phone", "save"):
+        text = MINI.read_text().replace(
+            "      - fill: [phone]\n", f"      - fill: [phone]\n      - press: Tab\n        target: {target}\n"
+        )
+        assert load_screen_map_text(text, "mini_web.yaml", expected_id="mini_web").flows["Patient.update"].steps[3]
+
+
+def test_press_target_before_any_expect_needs_a_screen() -> None:
+    text = MINI.read_text().replace(
+        "      - expect: patient_edit\n", "      - press: Enter\n        target: phone\n      - expect: patient_edit\n"
+    )
+    (problem,) = _problems_of(text)
+    assert problem == (
+        f"mini_web.yaml:{_line_of(text, 'press: Enter')}: flows.Patient.update.steps.1: "
+        "no screen is expected before this step (add an `expect` step)"
+    )
