@@ -59,6 +59,18 @@ class FlowContext:
             return record.get(rest) or None
         return None
 
+    def for_row(self, row: Record) -> FlowContext:
+        """A copy for one row of a `parallel` for_each: the same scopes plus `row`, its own records and emitted."""
+        return FlowContext(
+            params=self.params,
+            values=self.values,
+            resource=self.resource,
+            clear_absent=self.clear_absent,
+            records={**self.records, "row": row},
+            tables=dict(self.tables),
+            page_cursor=self.page_cursor,
+        )
+
     def skipped_by(self, only_if: dict[str, list[str]] | None) -> bool:
         """A step with `only_if` runs only when each named param is absent or one of the values listed."""
         if not only_if:

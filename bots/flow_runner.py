@@ -2,7 +2,8 @@
 
 Every step is reported to the step log with what it touched. Values are typed only after every value of the step
 has passed the literal-text check, so a rejected value means nothing was typed. The source's hooks (bots.hooks)
-run when a screen is recognised, when none is, and on every value read.
+run when a screen is recognised, when none is, and on every value read. A `for_each` the map marks `parallel` runs
+its rows on several pages of the session at once (bots.parallel_rows).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from bots.map_models import (
     Step,
     Table,
 )
+from bots.parallel_rows import PageOpener, run_rows_in_parallel
 from bots.recognition import wait_for_screen
 from bots.screen_map import ScreenMap
 from bots.step_log import StepDetail, StepLog
@@ -277,6 +279,9 @@ class FlowRunner:
         rows = self.context.records.get(step.for_each)
         if not isinstance(rows, list):
             raise ConfigurationError(f"{step.for_each!r} is not a list of rows")
+        if step.parallel > 1 and len(rows) > 1 and isinstance(self.driver, PageOpener):
+            await self._for_each_in_parallel(step, rows)
+            return
         source = self.context.tables.get(step.for_each)
         for number, row in enumerate(rows):
             self.context.records["row"] = row
@@ -287,6 +292,20 @@ class FlowRunner:
                 await self.driver.go_back()
                 await self._recognise([step.back])
         self.context.records.pop("row", None)
+
+    async def _for_each_in_parallel(self, step: ForEachStep, rows: list[Record]) -> None:
+        """The rows on several pages of this session at once (bots.parallel_rows); emitted in the rows' order."""
+        contexts = [self.context.for_row(row) for row in rows]
+
+        async def run_row(driver: Driver, log: StepLog, context: FlowContext) -> None:
+            runner = FlowRunner(self.screen_map, driver, log, context, self.hooks)
+            runner._reported = self._reported  # a row's failure is reported once, by the row's own log
+            await runner.run(step.steps)
+
+        await run_rows_in_parallel(self.driver, self.log, contexts, step.parallel, run_row)
+        self.context.screen = None  # this page read a row too
+        for context in contexts:
+            self.context.emitted += context.emitted
 
     async def _open_row(self, source: TableSource, number: int) -> None:
         started = time.perf_counter()

@@ -26,7 +26,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from bots.drivers.base import DialogAnswer
 from bots.drivers.browser import BrowserHost, LaunchOptions
 from bots.drivers.web_locating import WebLocating
-from bots.errors import LegacyUnreachable, StepTimeout
+from bots.errors import ConfigurationError, LegacyUnreachable, StepTimeout
 from bots.literal_text import check_literal
 from bots.locators import Element
 from bots.map_models import Timeouts, key_chord
@@ -49,6 +49,7 @@ class WebDriver(WebLocating):
         self._base_url = base_url.rstrip("/") + "/"
         self._timeouts = timeouts
         self._context: BrowserContext | None = None
+        self._shared_context: BrowserContext | None = None  # a sibling page's: not this driver's to close
         self._devtools: CDPSession | None = None
         self._capturing: asyncio.Future[None] | None = None
         self._dialog_answer: DialogAnswer | None = None
@@ -60,7 +61,19 @@ class WebDriver(WebLocating):
             storage_state=state,  # type: ignore[arg-type]
             viewport={"width": 1280, "height": 800},
         )
-        page = await self._context.new_page()
+        await self._open_page(self._context)
+
+    async def sibling(self) -> WebDriver:
+        """Another page of this session's browser context: the same login, no other seat; its `stop` closes the page."""
+        if self._context is None:
+            raise ConfigurationError("the web session is not started")
+        other = WebDriver(self._host, self._options, self._base_url, self._timeouts)
+        other._shared_context = self._context
+        await other._open_page(self._context)
+        return other
+
+    async def _open_page(self, context: BrowserContext) -> None:
+        page = await context.new_page()
         page.set_default_timeout(self._timeouts.element_seconds * 1000)
         page.set_default_navigation_timeout(self._timeouts.navigation_seconds * 1000)
         page.on("dialog", self._on_dialog)
@@ -69,10 +82,11 @@ class WebDriver(WebLocating):
 
     async def stop(self) -> None:
         await self._capture_done()
-        context, self._context, self._page, self._devtools = self._context, None, None, None
-        if context is not None:
+        closing = self._context if self._shared_context is None else self._page  # a sibling closes only its page
+        self._context, self._shared_context, self._page, self._devtools = None, None, None, None
+        if closing is not None:
             try:
-                await context.close()
+                await closing.close()
             except PlaywrightError:
                 return
 

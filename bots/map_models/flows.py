@@ -9,6 +9,7 @@ Steps (each a one-key mapping, plus an optional `only_if`):
     read: FIELDS          read fields of the current screen into a named record
     read_table: TABLE     read a table's rows (following its next-page action) into a named list of records
     for_each: ROWS        run steps once per row read earlier; `open` clicks the row's open column first
+                          (`parallel: N`: up to N rows at once, on other pages of the same session)
     emit: RECORD          hand a record (or every row of a list) to bindings that turn it into FHIR resources
     press: KEY            press a named key or chord (Enter, Tab, Escape, F1-F12, arrows, with Control/Alt/Shift),
                           after focusing the field or action `target` names; never text, so never patient data
@@ -96,7 +97,20 @@ class ForEachStep(StepBase):
     for_each: str
     open: bool = False
     back: str | None = Field(default=None, description="screen to return to after each row, by going back")
+    parallel: int = Field(
+        default=1,
+        ge=1,
+        le=8,
+        description="rows run at once, each on its own page of the same logged-in session (opt in only when the "
+        "legacy app keeps no per-page state in the session)",
+    )
     steps: list[Step] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def parallel_rows_stand_alone(self) -> ForEachStep:
+        if self.parallel > 1 and (self.open or self.back is not None):
+            raise ValueError("`parallel` rows cannot `open` a row of the list or go `back` to it: use a link column")
+        return self
 
 
 class PressStep(StepBase):
