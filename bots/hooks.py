@@ -9,7 +9,7 @@ A source may have a module `bots/ehrs/<source id, - as _>.py` defining `hooks`, 
 
     hooks = LegacyWebHooks()
 
-The flow runner calls `on_screen` after recognising a screen, `unexpected_screen` whenever no screen it knows is
+The flow runner (and the login, bots.session) calls `on_screen` after recognising a screen, `unexpected_screen` whenever no screen it knows is
 showing (True means the hook cleared an interruption: the screen is recognised again at once, and the hook is
 asked again only after the address or title changed), and
 `clean_value` on every value a `read` or `read_table` step reads. Hooks get the session's driver through the

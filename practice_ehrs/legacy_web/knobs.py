@@ -29,6 +29,7 @@ class Knobs:
     seat_limit: int = 3
     ui_version: int = 1
     maintenance_notice: float = 0.0  # chance per chart page that the once-per-session notice shows instead
+    maintenance_notice_at_login: int = 0  # 1: the notice's chance is taken on the page login lands on instead
 
     def __post_init__(self) -> None:
         if self.latency_ms < 0 or self.latency_ms > 60_000:
@@ -43,6 +44,8 @@ class Knobs:
             raise KnobError("ui_version must be 1 or 2")
         if not 0.0 <= self.maintenance_notice <= 1.0:
             raise KnobError("maintenance_notice must be between 0 and 1")
+        if self.maintenance_notice_at_login not in (0, 1):
+            raise KnobError("maintenance_notice_at_login must be 0 or 1")
 
     def updated(self, changes: Mapping[str, Any]) -> Knobs:
         """A copy with `changes` applied; values may be strings (from forms or the environment)."""

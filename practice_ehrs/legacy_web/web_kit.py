@@ -105,7 +105,7 @@ def clinical_page(handler: Callable[[PageContext], Response]) -> Callable[[Reque
         session = state.sessions.touch(token, state.knobs.current.idle_timeout_s)
         if session is None:
             return login_redirect(expired=bool(token))
-        if notice_due(session, request, state.knobs.current.maintenance_notice):
+        if notice_due(session, request, state.knobs.current):
             return notice_redirect(request)
         form = await submitted_form(request)
 

@@ -1,8 +1,12 @@
-"""Per-EHR hooks: loading bots/ehrs/<source>.py, and the legacy web hook clearing the real maintenance notice."""
+"""Per-EHR hooks: loading bots/ehrs/<source>.py, and the legacy web hook clearing the real maintenance notice.
+
+The notice is met both on a chart page (inside a flow) and right after login (inside the login).
+"""
 
 from __future__ import annotations
 
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -10,15 +14,20 @@ import pytest
 import bots.ehrs
 from bots import hooks as hooks_module
 from bots.credentials import CredentialStore
-from bots.drivers.browser import BrowserHost
+from bots.drivers.browser import BrowserHost, LaunchOptions
+from bots.drivers.web import WebDriver
 from bots.ehrs.legacy_web import LegacyWebHooks
 from bots.engine import SourceRuntime
 from bots.errors import ConfigurationError, ScreenNotRecognized
 from bots.hooks import NO_HOOKS, load_hooks
-from bots.observer import RunInfo, RunResult, StepOutcome, StepRecord
+from bots.observer import NullObserver, RunInfo, RunResult, StepOutcome, StepRecord
 from bots.screen_map import ScreenMap
+from bots.session import Session, log_in
+from bots.step_log import StepLog
 from practice_ehrs.legacy_web.runner import LegacyWebServer
 from tests.bots.conftest import NURSE, RuntimeFactory
+
+NURSE_LOGIN = {"user": "nurse", "password": "nurse123"}
 
 MRN = "0100097"
 
@@ -109,3 +118,56 @@ async def test_without_hooks_the_notice_is_an_unknown_screen(
 
     assert "demographics" in str(raised.value)
     assert raised.value.context.step == "expect"
+
+
+@pytest.mark.anyio
+@pytest.mark.web
+async def test_the_hook_acknowledges_the_notice_met_right_after_login(
+    make_runtime: RuntimeFactory, legacy_web_clean: LegacyWebServer
+) -> None:
+    legacy_web_clean.set_knobs(maintenance_notice=1.0, maintenance_notice_at_login=1)
+    keeper = StepKeeper()
+    runtime = make_runtime(observer=keeper)
+
+    patient = await runtime.read("Patient", MRN)
+
+    assert patient["id"] == MRN
+    hook_steps = [step for step in keeper.steps if step.field_name == "hook:unexpected_screen"]
+    assert [(step.action, step.outcome) for step in hook_steps] == [("click", StepOutcome.OK)]
+    login_steps = [step for step in keeper.steps if step.run_id == hook_steps[0].run_id]
+    assert login_steps[-1].action == "expect"
+    assert (login_steps[-1].screen, login_steps[-1].outcome) == ("home", StepOutcome.OK)
+    assert login_steps[-1].index > hook_steps[0].index
+    assert any(step.screen == "demographics" and step.run_id != hook_steps[0].run_id for step in keeper.steps)
+
+
+@pytest.mark.anyio
+@pytest.mark.web
+async def test_without_hooks_the_notice_after_login_is_an_unknown_screen(
+    legacy_web_clean: LegacyWebServer,
+    legacy_web_map: ScreenMap,
+    browser_host: BrowserHost,
+    launch_options: LaunchOptions,
+) -> None:
+    legacy_web_clean.set_knobs(maintenance_notice=1.0, maintenance_notice_at_login=1)
+    data = legacy_web_map.model_dump()
+    data["source"]["timeouts"]["login_seconds"] = 2
+    screen_map = ScreenMap.model_validate(data)
+    driver = WebDriver(browser_host, launch_options, legacy_web_clean.base_url, screen_map.source.timeouts)
+    await driver.start()
+    session = Session(1, driver)
+    try:
+        with pytest.raises(ScreenNotRecognized) as raised:
+            await log_in(
+                screen_map,
+                session,
+                NURSE_LOGIN,
+                StepLog(uuid.uuid4().hex, NullObserver(), driver, screenshots=False),
+                NO_HOOKS,
+            )
+        assert "/notice" in ((await driver.signals()).url or "")
+    finally:
+        await driver.stop()
+
+    assert "home" in str(raised.value)
+    assert not session.logged_in

@@ -37,6 +37,7 @@ def test_knob_values_are_validated(legacy_web_clean: LegacyWebServer) -> None:
         "seat_limit": 3,
         "ui_version": 1,
         "maintenance_notice": 0.0,
+        "maintenance_notice_at_login": 0,
     }
 
 

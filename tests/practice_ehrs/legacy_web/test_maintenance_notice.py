@@ -1,4 +1,7 @@
-"""The maintenance notice knob: off by default, once per session, and nothing else shows until it is acknowledged."""
+"""The maintenance notice knob: off by default, once per session, and nothing else shows until it is acknowledged.
+
+Its at-login variant shows the notice in place of the page login lands on.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from practice_ehrs.legacy_web.knobs import KnobError, Knobs
 from practice_ehrs.legacy_web.runner import LegacyWebServer
-from tests.practice_ehrs.legacy_web.browsing import log_in, open_in_main
+from tests.practice_ehrs.legacy_web.browsing import log_in, main_frame, open_in_main
 
 CHART = "/chart/1/demographics"
 
@@ -45,3 +48,26 @@ def test_the_notice_replaces_a_chart_page_until_acknowledged_then_never_again(
     frame = open_in_main(web_page, legacy_web_clean, CHART)
     assert frame.url.endswith(CHART)
     expect(frame.get_by_text("scheduled maintenance tonight")).to_have_count(0)
+
+
+def test_the_at_login_variant_is_0_or_1() -> None:
+    assert Knobs().maintenance_notice_at_login == 0
+    with pytest.raises(KnobError):
+        Knobs().updated({"maintenance_notice_at_login": "2"})
+
+
+def test_at_login_the_notice_replaces_the_page_login_lands_on(
+    web_page: Page, legacy_web_clean: LegacyWebServer
+) -> None:
+    legacy_web_clean.set_knobs(maintenance_notice=1.0, maintenance_notice_at_login=1)
+    web_page.goto(f"{legacy_web_clean.base_url}/login")
+    web_page.fill("input[name=username]", "nurse")
+    web_page.fill("input[name=password]", "nurse123")
+    web_page.click("input[type=submit]")
+
+    expect(web_page.get_by_text("scheduled maintenance tonight")).to_be_visible()
+    assert "/notice?next=" in web_page.url
+    web_page.get_by_role("button", name="Acknowledge").click()
+    expect(main_frame(web_page).locator("input[name=last]")).to_be_visible()
+    frame = open_in_main(web_page, legacy_web_clean, CHART)
+    assert frame.url.endswith(CHART)
