@@ -9,12 +9,12 @@ A source may have a module `bots/ehrs/<source id, - as _>.py` defining `hooks`, 
 
     hooks = LegacyWebHooks()
 
-The flow runner (and the login, bots.session) calls `on_screen` after recognising a screen, `unexpected_screen` whenever no screen it knows is
-showing (True means the hook cleared an interruption: the screen is recognised again at once, and the hook is
-asked again only after the address or title changed), and
-`clean_value` on every value a `read` or `read_table` step reads. Hooks get the session's driver through the
-`Driver` protocol only, wrapped so that each action they take is reported to the step log as an ordinary step;
-they never start, stop or create drivers, wait, or retry: timing and retries belong to the engine.
+The flow runner, and the login (bots.session), call `on_screen` after recognising a screen and
+`unexpected_screen` whenever no screen they know is showing (True means the hook cleared an interruption: the
+screen is recognised again at once, and the hook is asked again only after the address or title changed); the
+flow runner calls `clean_value` on every value a `read` or `read_table` step reads. Hooks get the session's
+driver through the `Driver` protocol only, wrapped so that each action they take is reported to the step log as an
+ordinary step; they never start, stop or create drivers, wait, or retry: timing and retries belong to the engine.
 """
 
 from __future__ import annotations
