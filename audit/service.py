@@ -17,6 +17,7 @@ from typing import Any
 
 from audit.observer import AuditObserver
 from audit.purge import purge_expired
+from audit.records import ResponseRecord
 from audit.settings import AuditSettings
 from audit.trail import AuditTrail
 from audit.writer import TrailWriter
@@ -43,9 +44,9 @@ class AuditService:
         await asyncio.to_thread(self.trail.link_written_resource, write_id, resource_type, resource_id)
 
     async def record_response(self, run_id: str, status: int, body: dict[str, Any] | None) -> None:
-        """The facade's hook once it has answered a request a run served: keep the answer next to the evidence."""
-        await asyncio.to_thread(self.writer.flush)
-        await asyncio.to_thread(self.trail.record_response, run_id, status, body)
+        """The facade's hook once it has answered a request a run served: keep the answer next to the evidence.
+        Queued behind the run's own records, so it lands after them, in whichever group commit takes it."""
+        await self.writer.commit([ResponseRecord(run_id, status, body)])
 
     async def purge(self, older_than_days: int) -> int:
         """The scheduler's retention job: how many steps were emptied (their hashes stay in the chain)."""

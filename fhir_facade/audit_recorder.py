@@ -7,7 +7,7 @@
 The middleware opens a `RequestAudit` for each `/fhir/{source}/...` request; the wrapped observer notes there the
 FHIR runs the request caused (runs started in the request's task or tasks it created) and the wrapped queue the
 write jobs it queued (their runs happen in a worker; the trail finds them by job id). Before the last byte of
-the answer goes out, each such run gets the response recorded (`AuditTrail.record_response`); a request that no
+the answer goes out, each such run gets the response recorded (a `ResponseRecord`); a request that no
 bot run served (answered from the local store, refused, failed before the bot) is written as a run of its own
 without steps, so its AuditEvent says which client read which patient's data even though no screen was touched.
 A request's records go through a `TrailWriter` (group commit): its run and response in one transaction, shared
