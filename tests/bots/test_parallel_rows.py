@@ -76,15 +76,23 @@ def test_the_map_opts_in_and_bad_parallel_settings_are_rejected(legacy_web_map: 
 async def test_parallel_search_returns_what_the_sequential_one_does(
     make_runtime: RuntimeFactory, legacy_web_map: ScreenMap
 ) -> None:
-    sequential_steps, parallel_steps = StepRecorder(), StepRecorder()
-    sequential = await make_runtime(_with_parallel(legacy_web_map, 1), observer=sequential_steps).search(
-        "Patient", {"family": "S"}
-    )
-    parallel = await make_runtime(legacy_web_map, observer=parallel_steps).search("Patient", {"family": "S"})
+    one_by_one = make_runtime(_with_parallel(legacy_web_map, 1))
+    sequential = await one_by_one.search("Patient", {"family": "S"})
+    parallel = await make_runtime().search("Patient", {"family": "S"})
     assert len(parallel.resources) == 25
     assert parallel.resources == sequential.resources
     assert parallel.next_cursor == sequential.next_cursor == "2"
-    ran = list(parallel_steps.search_steps())
+
+
+async def test_parallel_rows_report_the_steps_of_a_sequential_run_in_its_order(
+    make_runtime: RuntimeFactory, legacy_web_map: ScreenMap
+) -> None:
+    sequential_steps, parallel_steps = StepRecorder(), StepRecorder()
+    smiths = {"family": "Smith", "given": "J"}
+    await make_runtime(_with_parallel(legacy_web_map, 1), observer=sequential_steps).search("Patient", smiths)
+    page = await make_runtime(observer=parallel_steps).search("Patient", smiths)
+    assert len(page.resources) > 1
+    ran = parallel_steps.search_steps()
     assert [step.index for step in ran] == list(range(len(ran)))
     assert [(step.action, step.screen, step.field_name, step.value) for step in ran] == [
         (step.action, step.screen, step.field_name, step.value) for step in sequential_steps.search_steps()
