@@ -11,6 +11,7 @@ from audit.chain import lock_head
 from audit.records import ResponseRecord, RunStart
 from audit.trail import TrailItem
 from bots.observer import RunInfo, RunKind, RunResult
+from tests.audit.conftest import run_on_own_loop
 
 
 def _answered_read(run_id: str) -> list[TrailItem]:
@@ -35,7 +36,7 @@ def test_requests_waiting_on_a_busy_chain_are_committed_together_and_awaited(tra
         finally:
             writer.close()
 
-    pending = asyncio.run(commit_all_while_the_chain_is_locked())
+    pending = run_on_own_loop(commit_all_while_the_chain_is_locked)
     assert all(pending)
     records = {run_id: trail.run_records(run_id) for run_id in run_ids}
     for run_id, kept in records.items():
