@@ -76,6 +76,7 @@ class SourceRuntime:
             credentials or CredentialStore(self.settings.secrets_file),
             self.observer,
             screenshots,
+            self.hooks,
         )
         self.drift: list[str] = []
 

@@ -19,6 +19,7 @@ from typing import Any
 from bots.credentials import CredentialStore
 from bots.drivers.base import Driver
 from bots.errors import BotError, ErrorSummary, SeatsExhausted
+from bots.hooks import EhrHooks
 from bots.observer import NullObserver, RunInfo, RunKind, RunObserver, RunResult
 from bots.screen_map import ScreenMap
 from bots.session import Session, log_in
@@ -37,8 +38,10 @@ class SessionPool:
         credentials: CredentialStore,
         observer: RunObserver | None = None,
         screenshots: bool = True,
+        hooks: EhrHooks | None = None,
     ) -> None:
         self.screen_map = screen_map
+        self._hooks = hooks
         self.seat_limit = screen_map.source.seat_limit
         self._driver_factory = driver_factory
         self._credentials = credentials
@@ -75,7 +78,7 @@ class SessionPool:
         session.logged_in = False
         self.logins += 1
         try:
-            await log_in(self.screen_map, session, credentials, log)
+            await log_in(self.screen_map, session, credentials, log, self._hooks)
         except BotError as error:
             await log.flush()
             await quietly(
