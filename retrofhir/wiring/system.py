@@ -175,7 +175,8 @@ class RetroFhirSystem:
             settings, providers, audited_queue, store=store, extra_routers=(audit_fhir_router(), console, admin)
         )
         source_ids = {spec.fhir_name: spec.source_id for spec in self.sources}
-        self._app.add_middleware(FhirAuditMiddleware, trail=trail, source_ids=source_ids)
+        # One writer for the bots and the middleware: a response is chained after the steps of the runs behind it.
+        self._app.add_middleware(FhirAuditMiddleware, trail=trail, source_ids=source_ids, writer=writer)
         return self
 
     async def __aexit__(
