@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -23,6 +22,8 @@ from types import TracebackType
 from urllib.parse import urlencode
 
 import httpx
+
+from bots.processes import stop_process
 
 NOVNC_WEB_ROOT = Path("/usr/share/novnc")
 READY_TIMEOUT_SECONDS = 30.0
@@ -98,13 +99,7 @@ class LiveView:
         """Stop the processes this object started, by their PIDs, newest first."""
         processes, self._processes = self._processes, []
         for process in reversed(processes):
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(timeout=5)
+            stop_process(process)
         if self._work_dir is not None:
             self._work_dir.cleanup()
             self._work_dir = None

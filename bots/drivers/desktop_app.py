@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import fcntl
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,7 @@ from Xlib.protocol import event as xevent
 from bots.drivers.xvfb import VirtualDisplay, find_free_display
 from bots.errors import LegacyUnreachable
 from bots.observer import Box
+from bots.processes import stop_process
 
 POLL_SECONDS = 0.02
 LOCK_ATTEMPTS = 20
@@ -215,14 +215,8 @@ class DesktopApp:
     def kill(self) -> None:
         """Stop the application process this object started, by its PID."""
         process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        if process is not None:
+            stop_process(process)
 
     def stop(self) -> None:
         """Stop the application, the display and release the display lock; never raises."""

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import time
 from pathlib import Path
 from types import TracebackType
 
 from Xlib import display as xdisplay
+
+from bots.processes import stop_process
 
 # X servers put their sockets and lock files at these fixed places, whatever TMPDIR says.
 X11_SOCKET_DIR = Path("/tmp/.X11-unix")  # noqa: S108
@@ -150,15 +151,8 @@ class VirtualDisplay:
     def stop(self) -> None:
         """Stop the Xvfb this object started (by its PID) and wait for it to exit."""
         process, self._process = self._process, None
-        if process is None:
-            return
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
+        if process is not None:
+            stop_process(process)
 
     def __enter__(self) -> VirtualDisplay:
         return self.start()
