@@ -23,7 +23,7 @@ from bots.fhir_checks import validation_problems
 from bots.hooks import EhrHooks, load_hooks
 from bots.locators import Element, Located, Locator, locate
 from bots.map_loader import load_screen_map, load_screen_map_text
-from bots.observer import NullObserver, RunInfo, RunObserver, RunResult, StepRecord
+from bots.observer import NullObserver, RunInfo, RunObserver, RunResult, StepCollector, StepRecord
 from bots.results import SearchPage
 from bots.screen_map import ScreenMap
 from bots.write_runner import WriteResult
@@ -46,6 +46,7 @@ __all__ = [
     "ScreenSignals",
     "SearchPage",
     "SourceRuntime",
+    "StepCollector",
     "StepRecord",
     "WriteResult",
     "load_hooks",

@@ -1,7 +1,8 @@
 """The hook through which a bot run reports each step it takes, so an audit trail can keep it.
 
 The engine calls a `RunObserver`; `audit/` implements one that stores annotated, encrypted screenshots in a
-hash chain. `NullObserver` keeps nothing, for bot authors' dry runs. Values of secret fields arrive masked.
+hash chain. `NullObserver` keeps nothing, for bot authors' dry runs; `StepCollector` keeps the steps in memory.
+Values of secret fields arrive masked.
 """
 
 from __future__ import annotations
@@ -109,6 +110,22 @@ class NullObserver:
 
     async def step(self, record: StepRecord) -> None:
         return None
+
+    async def run_finished(self, result: RunResult) -> None:
+        return None
+
+
+class StepCollector:
+    """An observer that keeps every step it is told of, in order (a parallel row's steps, tests)."""
+
+    def __init__(self) -> None:
+        self.steps: list[StepRecord] = []
+
+    async def run_started(self, run: RunInfo) -> None:
+        return None
+
+    async def step(self, record: StepRecord) -> None:
+        self.steps.append(record)
 
     async def run_finished(self, result: RunResult) -> None:
         return None

@@ -24,7 +24,7 @@ from typing import Protocol, runtime_checkable
 from bots.drivers.base import Driver
 from bots.errors import ConfigurationError
 from bots.flow_context import FlowContext
-from bots.observer import RunInfo, RunResult, StepRecord
+from bots.observer import StepCollector
 from bots.step_log import StepLog
 
 RowRunner = Callable[[Driver, StepLog, FlowContext], Awaitable[None]]
@@ -39,28 +39,12 @@ class PageOpener(Protocol):
         ...
 
 
-class HeldSteps:
-    """The observer of one row's step log: keeps the row's steps until they can go out in order."""
-
-    def __init__(self) -> None:
-        self.steps: list[StepRecord] = []
-
-    async def run_started(self, run: RunInfo) -> None:
-        return None
-
-    async def step(self, record: StepRecord) -> None:
-        self.steps.append(record)
-
-    async def run_finished(self, result: RunResult) -> None:
-        return None
-
-
 class OrderedRelease:
     """Hands the rows' held steps to the flow's log in row order, renumbered after the flow's own steps."""
 
     def __init__(self, log: StepLog, rows: int) -> None:
         self._log = log
-        self._held = [HeldSteps() for _ in range(rows)]
+        self._held = [StepCollector() for _ in range(rows)]
         self._row_logs: list[StepLog | None] = [None] * rows
         self._done = [False] * rows
         self._released = 0

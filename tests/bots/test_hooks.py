@@ -20,7 +20,7 @@ from bots.ehrs.legacy_web import LegacyWebHooks
 from bots.engine import SourceRuntime
 from bots.errors import ConfigurationError, ScreenNotRecognized
 from bots.hooks import NO_HOOKS, load_hooks
-from bots.observer import NullObserver, RunInfo, RunResult, StepOutcome, StepRecord
+from bots.observer import NullObserver, StepCollector, StepOutcome
 from bots.screen_map import ScreenMap
 from bots.session import Session, log_in
 from bots.step_log import StepLog
@@ -30,20 +30,6 @@ from tests.bots.conftest import NURSE, RuntimeFactory
 NURSE_LOGIN = {"user": "nurse", "password": "nurse123"}
 
 MRN = "0100097"
-
-
-class StepKeeper:
-    def __init__(self) -> None:
-        self.steps: list[StepRecord] = []
-
-    async def run_started(self, run: RunInfo) -> None:
-        return None
-
-    async def step(self, record: StepRecord) -> None:
-        self.steps.append(record)
-
-    async def run_finished(self, result: RunResult) -> None:
-        return None
 
 
 def test_a_source_gets_its_module_hooks_or_none() -> None:
@@ -81,7 +67,7 @@ async def test_the_hook_acknowledges_the_maintenance_notice_as_an_observed_step(
     make_runtime: RuntimeFactory, legacy_web_clean: LegacyWebServer
 ) -> None:
     legacy_web_clean.set_knobs(maintenance_notice=1.0)
-    keeper = StepKeeper()
+    keeper = StepCollector()
     runtime = make_runtime(observer=keeper)
 
     patient = await runtime.read("Patient", MRN)
@@ -126,7 +112,7 @@ async def test_the_hook_acknowledges_the_notice_met_right_after_login(
     make_runtime: RuntimeFactory, legacy_web_clean: LegacyWebServer
 ) -> None:
     legacy_web_clean.set_knobs(maintenance_notice=1.0, maintenance_notice_at_login=1)
-    keeper = StepKeeper()
+    keeper = StepCollector()
     runtime = make_runtime(observer=keeper)
 
     patient = await runtime.read("Patient", MRN)

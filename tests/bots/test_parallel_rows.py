@@ -11,7 +11,7 @@ from bots.ehrs.legacy_web import LegacyWebHooks
 from bots.engine import SourceRuntime
 from bots.errors import LegacyServerError
 from bots.map_models import ForEachStep
-from bots.observer import RunInfo, RunResult, StepOutcome, StepRecord
+from bots.observer import RunInfo, StepCollector, StepOutcome, StepRecord
 from bots.screen_map import ScreenMap
 from practice_ehrs.legacy_web.runner import LegacyWebServer
 from tests.bots.conftest import NURSE, RuntimeFactory
@@ -21,22 +21,16 @@ pytestmark = [pytest.mark.anyio, pytest.mark.web]
 FAILING_MRN = "0100097"  # the second of the Smiths with a given name J
 
 
-class StepRecorder:
-    """An observer keeping every step it hears of."""
+class StepRecorder(StepCollector):
+    """An observer keeping every step it hears of, and which runs were searches."""
 
     def __init__(self) -> None:
-        self.steps: list[StepRecord] = []
+        super().__init__()
         self.searches: list[str] = []
 
     async def run_started(self, run: RunInfo) -> None:
         if run.interaction == "Patient.search":
             self.searches.append(run.run_id)
-
-    async def step(self, record: StepRecord) -> None:
-        self.steps.append(record)
-
-    async def run_finished(self, result: RunResult) -> None:
-        return None
 
     def search_steps(self, number: int = 0) -> list[StepRecord]:
         """The steps of one search run (not those of the login run before it)."""

@@ -19,7 +19,7 @@ from bots.drivers.web import WebDriver
 from bots.errors import ElementNotFound
 from bots.locators import CssLocator
 from bots.map_models import Timeouts
-from bots.observer import RunInfo, RunResult, StepRecord
+from bots.observer import StepCollector
 from bots.step_log import BackgroundCapture, StepDetail, StepLog
 
 pytestmark = pytest.mark.anyio
@@ -36,20 +36,6 @@ PAINT = """colour => {
   }
   cover.style.background = colour;
 }"""
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.steps: list[StepRecord] = []
-
-    async def run_started(self, run: RunInfo) -> None:
-        return None
-
-    async def step(self, record: StepRecord) -> None:
-        self.steps.append(record)
-
-    async def run_finished(self, result: RunResult) -> None:
-        return None
 
 
 def _colour(png: bytes | None) -> tuple[int, int, int]:
@@ -74,7 +60,7 @@ async def driver(
 
 @pytest.mark.web
 async def test_web_capture_runs_in_the_background_and_reads_share_it(driver: WebDriver) -> None:
-    recorder = Recorder()
+    recorder = StepCollector()
     log = StepLog(uuid.uuid4().hex, recorder, driver)
     assert isinstance(driver, BackgroundCapture)
     await driver.page.evaluate(PAINT, "rgb(200, 10, 30)")
@@ -95,7 +81,7 @@ async def test_web_capture_runs_in_the_background_and_reads_share_it(driver: Web
 
 @pytest.mark.web
 async def test_a_screen_change_waits_for_the_capture_of_the_screen_before(driver: WebDriver) -> None:
-    recorder = Recorder()
+    recorder = StepCollector()
     log = StepLog(uuid.uuid4().hex, recorder, driver)
     await driver.page.evaluate(PAINT, "rgb(200, 10, 30)")
     await log.record("expect", time.perf_counter(), [StepDetail(screen="red")])
@@ -128,7 +114,7 @@ async def test_a_screen_change_waits_for_the_capture_of_the_screen_before(driver
 
 @pytest.mark.web
 async def test_goto_waits_for_the_next_screen_and_failures_get_their_own(driver: WebDriver) -> None:
-    recorder = Recorder()
+    recorder = StepCollector()
     log = StepLog(uuid.uuid4().hex, recorder, driver)
     await log.record("goto", time.perf_counter(), [StepDetail()])
     await driver.page.evaluate(PAINT, "rgb(200, 10, 30)")
@@ -158,7 +144,7 @@ class ForegroundDriver:
 
 
 async def test_foreground_capture_one_picture_per_screen_state() -> None:
-    recorder = Recorder()
+    recorder = StepCollector()
     driver = ForegroundDriver()
     log = StepLog(uuid.uuid4().hex, recorder, driver)  # type: ignore[arg-type]
     assert not isinstance(driver, BackgroundCapture)
