@@ -12,9 +12,11 @@ from typing import Any
 import pytest
 
 from bots.credentials import CredentialStore
-from bots.drivers.browser import BrowserHost
+from bots.drivers.browser import BrowserHost, LaunchOptions
+from bots.drivers.web import WebDriver
 from bots.engine import SourceRuntime
 from bots.map_loader import load_screen_map
+from bots.map_models import Timeouts
 from bots.observer import RunObserver
 from bots.screen_map import ScreenMap
 from practice_ehrs.legacy_web.runner import LegacyWebServer
@@ -47,6 +49,20 @@ def static_site() -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@pytest.fixture
+async def form_driver(
+    browser_host: BrowserHost, launch_options: LaunchOptions, static_site: str
+) -> AsyncIterator[WebDriver]:
+    """A web driver on the static test site's form page (tests/bots/pages/form.html)."""
+    web = WebDriver(browser_host, launch_options, static_site, Timeouts(element_seconds=5, navigation_seconds=5))
+    await web.start()
+    try:
+        await web.goto("/form.html")
+        yield web
+    finally:
+        await web.stop()
 
 
 @pytest.fixture(scope="session")

@@ -9,16 +9,13 @@ from __future__ import annotations
 import io
 import time
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
 from PIL import Image
 
-from bots.drivers.browser import BrowserHost, LaunchOptions
 from bots.drivers.web import WebDriver
 from bots.errors import ElementNotFound
 from bots.locators import CssLocator
-from bots.map_models import Timeouts
 from bots.observer import StepCollector
 from bots.step_log import BackgroundCapture, StepDetail, StepLog
 
@@ -46,16 +43,8 @@ def _colour(png: bytes | None) -> tuple[int, int, int]:
 
 
 @pytest.fixture
-async def driver(
-    browser_host: BrowserHost, launch_options: LaunchOptions, static_site: str
-) -> AsyncIterator[WebDriver]:
-    web = WebDriver(browser_host, launch_options, static_site, Timeouts(element_seconds=5, navigation_seconds=5))
-    await web.start()
-    try:
-        await web.goto("/form.html")
-        yield web
-    finally:
-        await web.stop()
+def driver(form_driver: WebDriver) -> WebDriver:
+    return form_driver
 
 
 @pytest.mark.web

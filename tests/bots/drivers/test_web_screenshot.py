@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
 
 import pytest
 from PIL import Image
 
-from bots.drivers.browser import BrowserHost, LaunchOptions
 from bots.drivers.web import WebDriver
-from bots.map_models import Timeouts
 
 pytestmark = [pytest.mark.anyio, pytest.mark.web]
 
@@ -27,16 +24,8 @@ PAINT = """colour => {
 
 
 @pytest.fixture
-async def driver(
-    browser_host: BrowserHost, launch_options: LaunchOptions, static_site: str
-) -> AsyncIterator[WebDriver]:
-    web = WebDriver(browser_host, launch_options, static_site, Timeouts(element_seconds=5, navigation_seconds=5))
-    await web.start()
-    try:
-        await web.goto("/form.html")
-        yield web
-    finally:
-        await web.stop()
+def driver(form_driver: WebDriver) -> WebDriver:
+    return form_driver
 
 
 def _image(png: bytes) -> Image.Image:
