@@ -77,6 +77,9 @@ def _flow(visits: list[ScreenVisit], screens: dict[str, ScreenDraft]) -> FlowDra
         cells: dict[str, RecordedAction] = {}
         for number, action in enumerate(visit.actions):
             name = element_name(action)
+            if action.kind in ("click", "press") and reads:
+                _read_now(flow, visit.name, reads)  # a value marked before a click or key that may leave the screen
+                reads = {}
             if action.kind == "click":
                 step: dict[str, Any] = {"click": name}
                 following = visit.actions[number + 1] if number + 1 < len(visit.actions) else None
@@ -97,12 +100,21 @@ def _flow(visits: list[ScreenVisit], screens: dict[str, ScreenDraft]) -> FlowDra
             elif action.kind == "press":
                 flow.steps += _press_steps(action, name)
         if reads:
-            flow.steps.append({"read": sorted(reads), "into": visit.name})
-            flow.records.append((visit.name, reads, False, visit.name))
+            _read_now(flow, visit.name, reads)
         if cells:
             flow.steps.append({"read_table": TABLE_NAME, "into": f"{visit.name}_rows", "pages": "first"})
             flow.records.append((f"{visit.name}_rows", cells, True, visit.name))
     return flow
+
+
+def _read_now(flow: FlowDraft, screen: str, reads: dict[str, RecordedAction]) -> None:
+    """A read step of the marked fields, into a record named after the screen (numbered when read again)."""
+    taken = {record for record, _, _, _ in flow.records}
+    record = (
+        screen if screen not in taken else next(f"{screen}_{n}" for n in range(2, 99) if f"{screen}_{n}" not in taken)
+    )
+    flow.steps.append({"read": sorted(reads), "into": record})
+    flow.records.append((record, reads, False, screen))
 
 
 def _press_steps(action: RecordedAction, name: str) -> list[dict[str, Any]]:

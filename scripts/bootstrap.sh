@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SYSTEM_PACKAGES=(chromium xvfb xdotool x11-utils tesseract-ocr tesseract-ocr-eng fonts-dejavu-core
-                 postgresql sqlite3 python3-tk x11vnc novnc websockify)
+                 postgresql sqlite3 python3-tk x11vnc novnc websockify zenity)
 
 missing=()
 for package in "${SYSTEM_PACKAGES[@]}"; do
