@@ -9,12 +9,16 @@ Credentials are never in a recording; their values come from `RETROFHIR_RECORDIN
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Frame
 
 from bots.drivers.browser import BrowserHost, LaunchOptions
 from bots.drivers.web import WebDriver
@@ -27,6 +31,9 @@ from recordings.store import Recording
 from retrofhir.config import Settings
 
 USER_KINDS = frozenset({"click", "fill", "select", "check", "press", "field"})
+# Set on a frame's window before an action that navigates it; a new document does not have it. This tells a
+# navigation to the same path (a search form submitted to itself) from the page before it.
+OLD_DOCUMENT_MARK = "__retrofhirReplayOldDocument"
 
 
 @dataclass(frozen=True)
@@ -68,22 +75,41 @@ class Replayer:
         self.driver = driver
         self.credentials = credentials
         self.wait_seconds = wait_seconds
+        self._url_before: str | None = None
 
-    def _frame_url(self, action: RecordedAction) -> str | None:
+    def _frame(self, action: RecordedAction) -> Frame | None:
         page = self.driver.page
         if action.frame is None:
-            return page.url
+            return page.main_frame
         frame = next((f for f in page.frames if action.frame.name and f.name == action.frame.name), None)
-        frame = frame or next((f for f in page.frames if action.frame.url and action.frame.url in f.url), None)
-        return frame.url if frame is not None else None
+        return frame or next((f for f in page.frames if action.frame.url and action.frame.url in f.url), None)
 
-    async def _wait_for_page(self, action: RecordedAction) -> str | None:
+    async def _is_new_document(self, frame: Frame) -> bool:
+        try:
+            return bool(await frame.evaluate(f"() => window.{OLD_DOCUMENT_MARK} === undefined"))
+        except PlaywrightError:
+            return False  # the frame is between documents
+
+    async def _mark_old_document(self, navigation: RecordedAction) -> None:
+        frame = self._frame(navigation)
+        self._url_before = frame.url if frame is not None else None
+        if frame is not None:
+            with contextlib.suppress(PlaywrightError):  # already navigating: the wait sees the new document
+                await frame.evaluate(f"() => {{ window.{OLD_DOCUMENT_MARK} = true; }}")
+
+    async def _has_navigated(self, frame: Frame) -> bool:
+        """A new document, or the same one at another address (a single-page app's pushState)."""
+        return frame.url != self._url_before or await self._is_new_document(frame)
+
+    async def _wait_for_page(self, action: RecordedAction, new_document: bool = False) -> str | None:
         """None when the action's frame shows the recorded page (by path), else what it shows."""
         wanted = path_pattern(action.url or "")
         deadline = time.monotonic() + self.wait_seconds
         while True:
-            current = self._frame_url(action)
-            if current is not None and path_pattern(current) == wanted:
+            frame = self._frame(action)
+            current = frame.url if frame is not None else None
+            matches = frame is not None and current is not None and path_pattern(current) == wanted
+            if matches and frame is not None and (not new_document or await self._has_navigated(frame)):
                 return None
             if time.monotonic() >= deadline:
                 return current or "no such frame"
@@ -108,7 +134,7 @@ class Replayer:
             await self.driver.goto(rebased(action.url, base_url))
             return None
         if action.kind == "navigate" and action.url:
-            shown = await self._wait_for_page(action)
+            shown = await self._wait_for_page(action, new_document=True)
             return None if shown is None else f"expected {urlsplit(action.url).path}, the page shows {shown}"
         if action.kind not in USER_KINDS or action.element is None:
             return None
@@ -121,6 +147,8 @@ class Replayer:
             return f"{error.message}; tried {describe_all(action.element.candidates)}"
         if located.drifted:
             result.drift.append(f"#{action.index} {element_name(action)}: candidate #{located.rank}")
+        if following is not None and following.kind == "navigate" and following.url:
+            await self._mark_old_document(following)
         return await self._act(action, located, following)
 
     async def _act(self, action: RecordedAction, located: Located, following: RecordedAction | None) -> str | None:
