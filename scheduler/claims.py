@@ -23,6 +23,7 @@ from scheduler.queue import Clock, record_event, utc_now
 from scheduler.records import WriteRecord
 from scheduler.settings import SchedulerSettings
 from scheduler.tables import ACTIVE_STATUSES, IN_FLIGHT_STATUSES, WriteStatus, group_locks, writes
+from scheduler.transactions import transaction
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ class WriteClaims:
             .limit(limit)
         )
         chosen: list[str] = []
-        async with self.engine.begin() as connection:
+        async with transaction(self.engine) as connection:
             rows = (await connection.execute(candidates)).all()
             if not rows:
                 return []
@@ -124,7 +125,7 @@ class WriteClaims:
         `max_attempts` (the claiming worker's retry budget) replaces the budget stored when the write was accepted.
         """
         now = self.clock()
-        async with self.engine.begin() as connection:
+        async with transaction(self.engine) as connection:
             group = (
                 await connection.execute(select(writes.c.concurrency_group).where(writes.c.id == write_id))
             ).scalar()
@@ -163,7 +164,7 @@ class WriteClaims:
 
     async def undispatch(self, write_id: str) -> None:
         """Make a dispatched write ready for the next sweep (its job was not run)."""
-        async with self.engine.begin() as connection:
+        async with transaction(self.engine) as connection:
             await self._undispatch(connection, write_id)
 
     async def _take(
@@ -228,7 +229,7 @@ class WriteClaims:
     async def renew(self, claim: Claim, lease: timedelta) -> bool:
         """Extend the lease (the heartbeat); False means another worker has taken the write over."""
         now = self.clock()
-        async with self.engine.begin() as connection:
+        async with transaction(self.engine) as connection:
             result = await connection.execute(
                 update(writes)
                 .where(writes.c.id == claim.write_id, writes.c.lease_token == claim.lease_token)
@@ -249,7 +250,7 @@ class WriteClaims:
             values.setdefault("lease_token", None)
             values.setdefault("lease_expires_at", None)
             values.setdefault("dispatched_at", None)
-        async with self.engine.begin() as connection:
+        async with transaction(self.engine) as connection:
             previous = (
                 await connection.execute(
                     select(writes.c.status).where(

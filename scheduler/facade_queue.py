@@ -29,6 +29,7 @@ from scheduler.records import WriteRecord, WriteSubmission
 from scheduler.runtime import SchedulerRuntime
 from scheduler.tables import UTCDateTime
 from scheduler.tables import WriteStatus as QueueStatus
+from scheduler.transactions import connected, transaction
 
 IF_NONE_EXIST_PREFIX = "if-none-exist:"
 
@@ -63,7 +64,7 @@ def patient_key(resource: Mapping[str, Any]) -> str | None:
 
 async def create_facade_schema(engine: AsyncEngine) -> None:
     """Create this module's table if missing (idempotent, safe with several processes starting)."""
-    async with schema_lock(engine), engine.begin() as connection:
+    async with schema_lock(engine), transaction(engine) as connection:
         await connection.run_sync(metadata.create_all)
 
 
@@ -131,7 +132,7 @@ class FacadeWriteQueue:
             client_id=request.client_id,
             created_at=datetime.now(UTC),
         )
-        async with self.engine.begin() as connection:
+        async with transaction(self.engine) as connection:
             await connection.execute(row.on_conflict_do_nothing())
 
     async def wait(self, job_id: str, timeout_seconds: float) -> WriteStatus:
@@ -146,7 +147,7 @@ class FacadeWriteQueue:
         if record is None:
             return None
         query = select(facade_writes).where(facade_writes.c.write_id == job_id).order_by(facade_writes.c.created_at)
-        async with self.engine.connect() as connection:
+        async with connected(self.engine) as connection:
             row = (await connection.execute(query)).mappings().first()
         source = row["source"] if row is not None else self._facade_names.get(record.source, record.source)
         request = WriteRequest(

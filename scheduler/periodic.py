@@ -18,6 +18,7 @@ from scheduler.executor import HealthCheck, HealthReport, RetentionTarget, SyncS
 from scheduler.notify import Alerts
 from scheduler.queue import Clock, utc_now
 from scheduler.tables import health_states
+from scheduler.transactions import connected, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ class HealthMonitor:
             "failed": state.failed,
             "detail": state.detail,
         }
-        async with self.engine.begin() as connection:
+        async with transaction(self.engine) as connection:
             query = select(health_states.c.state).where(health_states.c.name == name)
             if connection.dialect.name == "postgresql":
                 query = query.with_for_update()
@@ -108,7 +109,7 @@ class HealthMonitor:
 
     async def states(self) -> list[HealthState]:
         """The last state of every health check: the metric the admin API shows."""
-        async with self.engine.connect() as connection:
+        async with connected(self.engine) as connection:
             rows = (await connection.execute(select(health_states).order_by(health_states.c.name))).mappings().all()
         return [
             HealthState(

@@ -17,6 +17,7 @@ from scheduler.idempotency import idempotency_key
 from scheduler.records import WriteEvent, WriteRecord, WriteSubmission
 from scheduler.settings import SchedulerSettings
 from scheduler.tables import FINISHED_STATUSES, WriteStatus, group_locks, write_events, writes
+from scheduler.transactions import connected, transaction
 from scheduler.update_targets import LatestUpdate, chained_key, latest_update, remember_update, update_target
 
 Clock = Callable[[], datetime]
@@ -87,7 +88,7 @@ class WriteQueue:
         digest = key.digest
         duplicate_of: str | None = None
         try:
-            async with self.engine.begin() as connection:
+            async with transaction(self.engine) as connection:
                 if target is not None:
                     latest = await latest_update(connection, submission.source, submission.interaction, target)
                     if latest is not None and latest.content_key == key.digest:
@@ -154,12 +155,12 @@ class WriteQueue:
         query = select(writes).where(
             and_(writes.c.source == source, writes.c.interaction == interaction, writes.c.idempotency_key == digest)
         )
-        async with self.engine.connect() as connection:
+        async with connected(self.engine) as connection:
             row = (await connection.execute(query)).mappings().first()
         return WriteRecord.from_row(row) if row is not None else None
 
     async def find(self, write_id: str) -> WriteRecord | None:
-        async with self.engine.connect() as connection:
+        async with connected(self.engine) as connection:
             row = (await connection.execute(select(writes).where(writes.c.id == write_id))).mappings().first()
         return WriteRecord.from_row(row) if row is not None else None
 
@@ -186,19 +187,19 @@ class WriteQueue:
             query = query.where(
                 writes.c.status.in_([WriteStatus.FAILED, WriteStatus.UNKNOWN]), writes.c.resolved_at.is_(None)
             )
-        async with self.engine.connect() as connection:
+        async with connected(self.engine) as connection:
             rows = (await connection.execute(query)).mappings().all()
         return [WriteRecord.from_row(row) for row in rows]
 
     async def events(self, write_id: str) -> list[WriteEvent]:
         query = select(write_events).where(write_events.c.write_id == write_id).order_by(write_events.c.id)
-        async with self.engine.connect() as connection:
+        async with connected(self.engine) as connection:
             rows = (await connection.execute(query)).mappings().all()
         return [WriteEvent.from_row(row) for row in rows]
 
     async def resource(self, write_id: str) -> dict[str, Any]:
         """The submitted resource (patient data: for executors and reviewers, never for logs)."""
-        async with self.engine.connect() as connection:
+        async with connected(self.engine) as connection:
             value = (await connection.execute(select(writes.c.resource_json).where(writes.c.id == write_id))).scalar()
         if value is None:
             raise WriteNotFound(write_id)
@@ -208,7 +209,7 @@ class WriteQueue:
     async def replay(self, write_id: str, by: str) -> WriteRecord:
         """Queue a failed or unknown write again; its next attempt starts with check-before-write as always."""
         now = self.clock()
-        async with self.engine.begin() as connection:
+        async with transaction(self.engine) as connection:
             record = await self._locked_record(connection, write_id)
             if record.status not in (WriteStatus.FAILED, WriteStatus.UNKNOWN):
                 raise InvalidTransition(f"only failed or unknown writes can be replayed, this one is {record.status}")
@@ -241,7 +242,7 @@ class WriteQueue:
         if outcome not in (WriteStatus.SUCCEEDED, WriteStatus.FAILED):
             raise InvalidTransition("a write is resolved as succeeded or failed")
         now = self.clock()
-        async with self.engine.begin() as connection:
+        async with transaction(self.engine) as connection:
             record = await self._locked_record(connection, write_id)
             if record.status not in (WriteStatus.FAILED, WriteStatus.UNKNOWN):
                 raise InvalidTransition(f"only failed or unknown writes can be resolved, this one is {record.status}")
@@ -279,7 +280,7 @@ class WriteQueue:
             reviewed,
             writes.c.finished_at < cutoff,
         )
-        async with self.engine.begin() as connection:
+        async with transaction(self.engine) as connection:
             doomed = select(writes.c.id).where(condition)
             await connection.execute(delete(write_events).where(write_events.c.write_id.in_(doomed)))
             result = await connection.execute(delete(writes).where(condition))

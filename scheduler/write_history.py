@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from scheduler.facade_queue import create_facade_schema, facade_writes
 from scheduler.tables import WriteStatus, write_events
+from scheduler.transactions import connected
 
 
 class WriteHistory:
@@ -28,7 +29,7 @@ class WriteHistory:
             .where(write_events.c.write_id == write_id, write_events.c.to_status == WriteStatus.VERIFYING)
             .limit(1)
         )
-        async with self.engine.connect() as connection:
+        async with connected(self.engine) as connection:
             return (await connection.execute(query)).first() is not None
 
     async def client_of(self, write_id: str) -> str | None:
@@ -36,6 +37,6 @@ class WriteHistory:
             await create_facade_schema(self.engine)
             self._schema_ready = True
         query = select(facade_writes.c.client_id).where(facade_writes.c.write_id == write_id)
-        async with self.engine.connect() as connection:
+        async with connected(self.engine) as connection:
             value = (await connection.execute(query)).scalars().first()
         return str(value) if value is not None else None

@@ -199,9 +199,12 @@ class WebDriver(WebLocating):
                     self._devtools.send("Page.captureScreenshot", CAPTURE_VIEWPORT), self._timeouts.element_seconds
                 )
             except (PlaywrightError, TimeoutError) as error:
-                self._devtools = None  # a detached or stuck session is replaced, and the capture tried once more
-                logger.warning("DevTools screen capture failed (%s), attempt %d", type(error).__name__, attempt)
+                # A navigation that swaps the page's renderer detaches the session ("Not attached to an active
+                # page"): the session is replaced and the capture tried once more, which is routine.
+                self._devtools = None
+                logger.debug("DevTools screen capture failed (%s), attempt %d", type(error).__name__, attempt)
                 continue
             return base64.b64decode(captured["data"])
         # Evidence is not optional: when DevTools capture keeps failing, Playwright's own (slower) screenshot.
+        logger.warning("DevTools screen capture failed twice: taking Playwright's screenshot instead")
         return await page.screenshot(type="png", timeout=self._timeouts.element_seconds * 1000)

@@ -32,6 +32,7 @@ from retrofhir.config import Settings
 from retrofhir.wiring.sources import SourceSpec
 from scheduler.executor import HealthCheck, HealthReport, RetentionTarget, SyncSource
 from scheduler.settings import SchedulerSettings
+from scheduler.transactions import transaction
 
 
 def canary_examples(screen_map: ScreenMap, names: list[str] | None = None) -> list[Example]:
@@ -118,7 +119,7 @@ class StoreRetention:
 
     async def purge(self, older_than_days: int) -> int:
         cutoff = {"cutoff": datetime.now(UTC) - timedelta(days=older_than_days)}
-        async with self.engine.begin() as connection:
+        async with transaction(self.engine) as connection:
             versions = await connection.execute(
                 text(
                     "DELETE FROM fhir_resource_history AS h WHERE EXISTS (SELECT 1 FROM fhir_resources AS c WHERE"

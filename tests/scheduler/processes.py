@@ -145,8 +145,32 @@ async def unfinished_writes(queue: WriteQueue) -> int:
     return len([record for record in await queue.list_writes(limit=100_000) if not record.finished])
 
 
-async def wait_until_finished(queue: WriteQueue, timeout: float) -> None:
-    """Wait for every write in the queue to finish (succeeded, failed or unknown)."""
-    with anyio.fail_after(timeout):
+async def wait_until_finished(queue: WriteQueue, timeout: float, log: Path | None = None) -> None:
+    """Wait for every write in the queue to finish (succeeded, failed or unknown).
+
+    On timeout the error tells why: each unfinished write's state and last events, and the tail of the worker's log.
+    """
+    with anyio.move_on_after(timeout):
         while await unfinished_writes(queue):
             await anyio.sleep(0.1)
+        return
+    raise TimeoutError(f"writes unfinished after {timeout:.0f} s:\n{await describe_unfinished(queue, log)}")
+
+
+async def describe_unfinished(queue: WriteQueue, log: Path | None = None) -> str:
+    """Unfinished writes (status, attempts, lease, last events) and the worker log's tail, for a test's message."""
+    lines = []
+    for record in await queue.list_writes(limit=100_000):
+        if record.finished:
+            continue
+        lines.append(
+            f"{record.id} {record.status} attempts={record.attempts} next={record.next_attempt_at:%H:%M:%S} "
+            f"lease={record.lease_owner}@{record.lease_expires_at and f'{record.lease_expires_at:%H:%M:%S}'}"
+        )
+        for event in (await queue.events(record.id))[-4:]:
+            change = f"{event.from_status}->{event.to_status}"
+            lines.append(f"    {event.at:%H:%M:%S} {change} #{event.attempt} {event.reason}")
+    if log is not None and log.exists():
+        lines.append(f"--- {log.name} (last 40 lines)")
+        lines.extend(log.read_text(errors="replace").splitlines()[-40:])
+    return "\n".join(lines)

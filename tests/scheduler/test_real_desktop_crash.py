@@ -33,7 +33,7 @@ async def test_desktop_crashes_end_decided_and_replays_land_exactly_once(tmp_pat
     try:
         numbers = {(await queue.submit(desktop_vital_write(n)))[0].id: n for n in range(WRITES)}
         with worker_group(desktop_worker_environment(tmp_path, CRASH_RATE), tmp_path / "crashing.log"):
-            await wait_until_finished(queue, timeout=120 + 180 * WRITES)
+            await wait_until_finished(queue, timeout=120 + 180 * WRITES, log=tmp_path / "crashing.log")
         outcomes: dict[str, int] = {}
         needs_review = []
         for write_id, number in numbers.items():
@@ -53,7 +53,7 @@ async def test_desktop_crashes_end_decided_and_replays_land_exactly_once(tmp_pat
         for write_id in needs_review:
             await queue.replay(write_id, "proof: crash knob off")
         with worker_group(desktop_worker_environment(tmp_path, 0.0), tmp_path / "calm.log"):
-            await wait_until_finished(queue, timeout=120 + 180 * WRITES)
+            await wait_until_finished(queue, timeout=120 + 180 * WRITES, log=tmp_path / "calm.log")
 
         landed = landed_desktop_vitals(tmp_path)
         for write_id, number in numbers.items():

@@ -55,7 +55,7 @@ async def test_sigkilled_workers_land_every_vital_sign_once_in_the_ehr(
         for round_number in range(KILLS + 1):
             with worker_group(env, tmp_path / f"worker-{round_number}.log") as worker:
                 if round_number == KILLS:
-                    await wait_until_finished(queue, timeout=60 + 20 * WRITES)
+                    await wait_until_finished(queue, timeout=60 + 20 * WRITES, log=worker.log)
                     continue
                 before = await unfinished_writes(queue)
                 progress = rng.randint(1, max(1, min(before - 1, MAX_PROGRESS_BETWEEN_KILLS)))

@@ -61,7 +61,7 @@ async def test_faulty_ehr_writes_end_decided_and_replays_land_exactly_once(
 
             async with anyio.create_task_group() as tasks:
                 tasks.start_soon(expire)
-                await wait_until_finished(queue, timeout=120 + 40 * WRITES)
+                await wait_until_finished(queue, timeout=120 + 40 * WRITES, log=tmp_path / "worker.log")
 
             needing_review = []
             for write_id in numbers:
@@ -74,7 +74,7 @@ async def test_faulty_ehr_writes_end_decided_and_replays_land_exactly_once(
             legacy_web_clean.set_knobs(latency_ms=0, failure_rate=0.0)
             for write_id in needing_review:
                 await queue.replay(write_id, by="proof")
-            await wait_until_finished(queue, timeout=60 + 20 * len(needing_review))
+            await wait_until_finished(queue, timeout=60 + 20 * len(needing_review), log=tmp_path / "worker.log")
 
         landed = landed_vitals(legacy_web_clean)
         for write_id, number in numbers.items():
