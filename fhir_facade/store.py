@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -17,6 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import anyio
 from sqlalchemy import DateTime, Integer, String, Text, delete, event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
@@ -155,6 +157,17 @@ class LocalStore:
                 self._recent.popitem(last=False)
         return stored
 
+    @asynccontextmanager
+    async def _session(self) -> AsyncIterator[AsyncSession]:
+        """A session whose transaction finishes (and whose connection goes back) even if the caller is cancelled.
+
+        Cancelled mid-transaction, SQLAlchemy's own clean-up would be cancelled too, leaving a SQLite connection
+        holding its write lock until garbage collection (see scheduler/transactions.py).
+        """
+        with anyio.CancelScope(shield=True):
+            async with self._sessions() as session:
+                yield session
+
     async def create_schema(self) -> None:
         async with self._engine.begin() as connection:
             await connection.run_sync(_Base.metadata.create_all)
@@ -163,14 +176,14 @@ class LocalStore:
         await self._engine.dispose()
 
     async def get(self, source: str, resource_type: str, logical_id: str) -> StoredResource | None:
-        async with self._sessions() as session:
+        async with self._session() as session:
             row = await session.get(_CurrentRow, (source, resource_type, logical_id))
             return self._remember(_from_current(row)) if row is not None else None
 
     async def get_version(
         self, source: str, resource_type: str, logical_id: str, version: int
     ) -> StoredResource | None:
-        async with self._sessions() as session:
+        async with self._session() as session:
             row = await session.get(_HistoryRow, (source, resource_type, logical_id, version))
             current = await session.get(_CurrentRow, (source, resource_type, logical_id))
             if row is None or current is None:
@@ -187,7 +200,7 @@ class LocalStore:
 
     async def history(self, source: str, resource_type: str, logical_id: str) -> list[StoredResource]:
         """Every stored version, newest first; empty when the resource was never seen."""
-        async with self._sessions() as session:
+        async with self._session() as session:
             current = await session.get(_CurrentRow, (source, resource_type, logical_id))
             if current is None:
                 return []
@@ -220,7 +233,7 @@ class LocalStore:
         """Store what a bot saw; a changed body becomes a new version, an unchanged one only refreshes the time."""
         for attempt in range(2):
             try:
-                async with self._sessions() as session, session.begin():
+                async with self._session() as session, session.begin():
                     saved = [await _save_one(session, source, record) for record in records]
                 return [self._remember(stored) for stored in saved]
             except IntegrityError:
@@ -232,7 +245,7 @@ class LocalStore:
         """Record a client-assertion id; False when it was already used (a replay)."""
         now = datetime.now(UTC)
         try:
-            async with self._sessions() as session, session.begin():
+            async with self._session() as session, session.begin():
                 await session.execute(delete(_UsedAssertion).where(_UsedAssertion.expires_at < now))
                 if await session.get(_UsedAssertion, key) is not None:
                     return False
