@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import AsyncIterator, Callable, Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -16,20 +12,15 @@ from bots.drivers.browser import BrowserHost, LaunchOptions
 from bots.drivers.web import WebDriver
 from bots.engine import SourceRuntime
 from bots.map_loader import load_screen_map
-from bots.map_models import Timeouts
 from bots.observer import RunObserver
 from bots.screen_map import ScreenMap
 from practice_ehrs.legacy_web.runner import LegacyWebServer
 from retrofhir.config import PROJECT_ROOT
+from tests.web_fixtures import open_web_driver, serve_directory
 
 PAGES = Path(__file__).parent / "pages"
 NURSE = {"LEGACY_WEB_USERNAME": "nurse", "LEGACY_WEB_PASSWORD": "nurse123"}
 RuntimeFactory = Callable[..., SourceRuntime]
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        return None
 
 
 @pytest.fixture(scope="session")
@@ -40,15 +31,8 @@ def anyio_backend() -> str:
 @pytest.fixture(scope="session")
 def static_site() -> Iterator[str]:
     """The pages under tests/bots/pages, served on a free 127.0.0.1 port."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(PAGES)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serve_directory(PAGES) as base_url:
+        yield base_url
 
 
 @pytest.fixture
@@ -56,13 +40,8 @@ async def form_driver(
     browser_host: BrowserHost, launch_options: LaunchOptions, static_site: str
 ) -> AsyncIterator[WebDriver]:
     """A web driver on the static test site's form page (tests/bots/pages/form.html)."""
-    web = WebDriver(browser_host, launch_options, static_site, Timeouts(element_seconds=5, navigation_seconds=5))
-    await web.start()
-    try:
-        await web.goto("/form.html")
+    async with open_web_driver(browser_host, launch_options, static_site, "/form.html", element_seconds=5) as web:
         yield web
-    finally:
-        await web.stop()
 
 
 @pytest.fixture(scope="session")

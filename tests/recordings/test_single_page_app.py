@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -18,13 +14,14 @@ from recordings.cli import map_group
 from recordings.store import Recording, load_recording
 from recordings.web_recorder import RecorderOptions, WebRecorder
 from tests.recordings.authoring import mark_with_overlay
+from tests.web_fixtures import QuietHandler, serve_directory
 
 pytestmark = pytest.mark.web
 
 PAGES = Path(__file__).parent / "pages"
 
 
-class SinglePageHandler(SimpleHTTPRequestHandler):
+class SinglePageHandler(QuietHandler):
     """Serves spa.html for every /spa/ route, as a single-page app's server does."""
 
     def do_GET(self) -> None:
@@ -32,22 +29,12 @@ class SinglePageHandler(SimpleHTTPRequestHandler):
             self.path = "/spa.html"
         super().do_GET()
 
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: the tests read results, not access logs."""
-
 
 @pytest.fixture(scope="module")
 def spa_site() -> Iterator[str]:
     """tests/recordings/pages/spa.html, served on a free 127.0.0.1 port."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SinglePageHandler, directory=str(PAGES)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serve_directory(PAGES, SinglePageHandler) as base_url:
+        yield base_url
 
 
 async def record_ward_board(base_url: str, folder: Path) -> set[str]:

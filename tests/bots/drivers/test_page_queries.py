@@ -26,7 +26,7 @@ from bots.locators import (
     locate,
     locate_fields,
 )
-from bots.map_models import Timeouts
+from tests.web_fixtures import open_web_driver
 
 pytestmark = [pytest.mark.anyio, pytest.mark.web]
 
@@ -82,16 +82,11 @@ PLAYWRIGHT_ONLY: list[Locator] = [
 async def driver(
     browser_host: BrowserHost, launch_options: LaunchOptions, static_site: str
 ) -> AsyncIterator[WebDriver]:
-    web = WebDriver(browser_host, launch_options, static_site, Timeouts(element_seconds=2, navigation_seconds=5))
-    await web.start()
-    try:
-        await web.goto("/batch.html")
+    async with open_web_driver(browser_host, launch_options, static_site, "/batch.html", element_seconds=2) as web:
         await web.page.wait_for_function(
             "() => window.frames.length === 1 && window.frames[0].document.body", timeout=30_000
         )
         yield web
-    finally:
-        await web.stop()
 
 
 async def _agrees_with_find_all(driver: WebDriver, locator: Locator, how: str, match: PageMatch) -> None:

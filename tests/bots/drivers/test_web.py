@@ -14,6 +14,7 @@ from bots.locators import CssLocator, DataTestIdLocator, FrameRef, LabelLocator,
 from bots.map_models import Timeouts
 from practice_ehrs.legacy_web.runner import LegacyWebServer, free_port
 from retrofhir.config import BrowserSettings
+from tests.web_fixtures import open_web_driver
 
 pytestmark = [pytest.mark.anyio, pytest.mark.web]
 TRICKY = "a\tb\nc <x> {y} 100% é 98.6°F 😀 Müller-O'Brien"
@@ -23,13 +24,8 @@ TRICKY = "a\tb\nc <x> {y} 100% é 98.6°F 😀 Müller-O'Brien"
 async def driver(
     browser_host: BrowserHost, launch_options: LaunchOptions, static_site: str
 ) -> AsyncIterator[WebDriver]:
-    web = WebDriver(browser_host, launch_options, static_site, Timeouts(element_seconds=2, navigation_seconds=5))
-    await web.start()
-    try:
-        await web.goto("/form.html")
+    async with open_web_driver(browser_host, launch_options, static_site, "/form.html", element_seconds=2) as web:
         yield web
-    finally:
-        await web.stop()
 
 
 async def test_first_choice_wins_with_rank_zero(driver: WebDriver) -> None:
