@@ -21,7 +21,7 @@ from fhir_facade.cli import issue_dev_token
 from retrofhir.config import FacadeSettings, Settings
 from tests.fhir_facade.server import check_fhir_response
 from tests.integration.system import DEMO_CLIENT, RunningSystem
-from tests.integration.test_writes import pulse
+from tests.pulse_observations import pulse_observation
 
 PATIENT = "0100211"
 
@@ -73,7 +73,7 @@ def test_a_live_read_is_found_by_patient_and_date_with_its_run_and_response(
 def test_a_created_observation_has_a_provenance_pointing_at_its_bot_run(
     system: RunningSystem, trail: AuditTrail
 ) -> None:
-    observation = pulse(PATIENT, "2026-11-04T09:30:00Z", 64)
+    observation = pulse_observation(PATIENT, "2026-11-04T09:30:00Z", 64)
     with _client(system) as http:
         created = http.post("/Observation", json=observation, headers={"Content-Type": "application/fhir+json"})
         assert created.status_code == 201, created.text

@@ -13,36 +13,11 @@ import httpx
 
 from practice_ehrs.legacy_web.runner import LegacyWebServer
 from tests.integration.system import RunningSystem
+from tests.pulse_observations import pulse_observation
 
 FHIR_JSON = "application/fhir+json"
 POLL_TIMEOUT_S = 120.0
 UCUM = "http://unitsofmeasure.org"
-
-
-def pulse(mrn: str, when: str, beats: int, identifier: str | None = None) -> dict[str, Any]:
-    observation: dict[str, Any] = {
-        "resourceType": "Observation",
-        "status": "final",
-        "category": [
-            {
-                "coding": [
-                    {"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "vital-signs"}
-                ]
-            }
-        ],
-        "code": {"coding": [{"system": "http://loinc.org", "code": "8867-4", "display": "Heart rate"}]},
-        "subject": {"reference": f"Patient/{mrn}"},
-        "effectiveDateTime": when,
-        "valueQuantity": {
-            "value": beats,
-            "unit": "beats/minute",
-            "system": "http://unitsofmeasure.org",
-            "code": "/min",
-        },
-    }
-    if identifier is not None:
-        observation["identifier"] = [{"system": "urn:example:bedside-monitor", "value": identifier}]
-    return observation
 
 
 def vitals_rows(ehr: LegacyWebServer, mrn: str) -> int:
@@ -65,7 +40,7 @@ def post(system: RunningSystem, resource: dict[str, Any], **headers: str) -> htt
 def test_a_vital_sign_lands_once_and_a_repeat_with_its_identifier_does_not_write_again(
     system: RunningSystem, legacy_web: LegacyWebServer
 ) -> None:
-    observation = pulse("0100046", "2026-11-03T08:15:00Z", 71, identifier="monitor-7-0001")
+    observation = pulse_observation("0100046", "2026-11-03T08:15:00Z", 71, identifier="monitor-7-0001")
     before = vitals_rows(legacy_web, "0100046")
     first = post(system, observation)
     assert first.status_code == 201, first.text
@@ -83,7 +58,7 @@ def test_a_vital_sign_lands_once_and_a_repeat_with_its_identifier_does_not_write
 
 
 def test_a_conditional_create_writes_once(system: RunningSystem, legacy_web: LegacyWebServer) -> None:
-    observation = pulse("0100046", "2026-11-04T09:30:00Z", 64)
+    observation = pulse_observation("0100046", "2026-11-04T09:30:00Z", 64)
     condition = "patient=0100046&category=vital-signs&code=http://loinc.org|8867-4&date=2026-11-04T09:30:00Z"
     before = vitals_rows(legacy_web, "0100046")
     first = post(system, observation, **{"If-None-Exist": condition})
@@ -148,7 +123,7 @@ def test_respond_async_answers_202_and_the_status_endpoint_reports_the_result(
     system: RunningSystem, legacy_web: LegacyWebServer
 ) -> None:
     before = vitals_rows(legacy_web, "0100097")
-    accepted = post(system, pulse("0100097", "2026-11-05T14:00:00Z", 88), Prefer="respond-async")
+    accepted = post(system, pulse_observation("0100097", "2026-11-05T14:00:00Z", 88), Prefer="respond-async")
     assert accepted.status_code == 202, accepted.text
     status_url = accepted.headers["Content-Location"]
     assert status_url.startswith(f"{system.fhir()}/_write-status/")

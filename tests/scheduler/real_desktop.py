@@ -9,7 +9,6 @@ display of its own (with the crash knob from the worker's environment), and its 
 from __future__ import annotations
 
 import dataclasses
-import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -18,6 +17,7 @@ from practice_ehrs.clinical_data.database import ensure_database
 from retrofhir.config import PROJECT_ROOT
 from scheduler import WriteSubmission
 from tests.scheduler.real_ehr import FIRST_DAY, LAST_DAY, VitalKey, landed_from_rows, vital_write
+from tests.scheduler.worker_config import worker_process_environment, write_worker_config
 
 DESKTOP_SOURCE = "legacy_desktop"
 CRASH_RATE_VARIABLE = "LEGACY_DESKTOP_CRASH_RATE"
@@ -40,39 +40,26 @@ def desktop_worker_environment(root: Path, crash_rate: float = 0.0, max_attempts
         shutil.copy(PROJECT_ROOT / "screen_maps" / "legacy_desktop.yaml", maps / "legacy_desktop.yaml")
         shutil.copytree(PROJECT_ROOT / "screen_maps" / "legacy_desktop", maps / "legacy_desktop")
     ensure_database(desktop_database(root))
-    config = root / "retrofhir.toml"
-    config.write_text(
-        f'data_dir = "{root / "var"}"\n'
-        f'screen_maps_dir = "{maps}"\n'
-        "[scheduler]\n"
-        'components_factory = "retrofhir.wiring.components:bot_worker_components"\n'
-        "sweep_interval_seconds = 0.5\n"
-        "lease_seconds = 20\n"
+    config = write_worker_config(
+        root,
+        maps,
+        DESKTOP_SOURCE,
+        "desktop",
+        lease_seconds=20,
         # Desktop writes run long on a loaded machine: with a 4 s APScheduler lease a worker's scheduler crashed
         # (KeyError in APScheduler 4.0.0a6's `_run_job`, its job apparently acquired again while running).
-        "apscheduler_lease_seconds = 30\n"
-        "redispatch_after_seconds = 8\n"
-        "[scheduler.retry]\n"
-        f"max_attempts = {max_attempts}\n"
-        "base_delay_seconds = 0.2\n"
-        "max_delay_seconds = 1\n"
-        "seat_wait_seconds = 2\n"
-        f"[scheduler.sources.{DESKTOP_SOURCE}]\n"
-        'kind = "desktop"\n'
+        apscheduler_lease_seconds=30,
+        max_attempts=max_attempts,
     )
-    inherited = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith("RETROFHIR_") and not name.startswith("LEGACY_DESKTOP_")
-    }
-    return {
-        **inherited,
-        "PYTHONPATH": str(PROJECT_ROOT),
-        "RETROFHIR_CONFIG": str(config),
-        "LEGACY_DESKTOP_USERNAME": "nurse",
-        "LEGACY_DESKTOP_PASSWORD": "nurse123",
-        CRASH_RATE_VARIABLE: str(crash_rate),
-    }
+    return worker_process_environment(
+        config,
+        {
+            "LEGACY_DESKTOP_USERNAME": "nurse",
+            "LEGACY_DESKTOP_PASSWORD": "nurse123",
+            CRASH_RATE_VARIABLE: str(crash_rate),
+        },
+        dropped_prefixes=("RETROFHIR_", "LEGACY_DESKTOP_"),
+    )
 
 
 def landed_desktop_vitals(root: Path) -> dict[VitalKey, list[int]]:

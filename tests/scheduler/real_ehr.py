@@ -23,7 +23,9 @@ from typing import Any
 from practice_ehrs.legacy_web.runner import LegacyWebServer
 from retrofhir.config import PROJECT_ROOT
 from scheduler import WriteSubmission
+from tests.pulse_observations import pulse_observation
 from tests.scheduler.processes import wait_until
+from tests.scheduler.worker_config import worker_process_environment, write_worker_config
 
 SOURCE = "legacy_web"
 PATIENTS = ("0100046", "0100097", "0100141", "0100164")
@@ -45,26 +47,7 @@ def pulse_value(number: int) -> int:
 
 def vital_write(number: int) -> WriteSubmission:
     mrn, day, time = vital_key(number)
-    resource: dict[str, Any] = {
-        "resourceType": "Observation",
-        "status": "final",
-        "category": [
-            {
-                "coding": [
-                    {"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "vital-signs"}
-                ]
-            }
-        ],
-        "code": {"coding": [{"system": "http://loinc.org", "code": "8867-4", "display": "Heart rate"}]},
-        "subject": {"reference": f"Patient/{mrn}"},
-        "effectiveDateTime": f"{day}T{time}:00Z",
-        "valueQuantity": {
-            "value": pulse_value(number),
-            "unit": "beats/minute",
-            "system": "http://unitsofmeasure.org",
-            "code": "/min",
-        },
-    }
+    resource = pulse_observation(mrn, f"{day}T{time}:00Z", pulse_value(number))
     return WriteSubmission(SOURCE, "Observation.create", resource, patient_key=mrn)
 
 
@@ -92,34 +75,17 @@ def worker_environment(root: Path, server: LegacyWebServer, seats: int = 2, max_
     maps = root / "maps"
     maps.mkdir(parents=True, exist_ok=True)
     (maps / "legacy_web.yaml").write_text((PROJECT_ROOT / "screen_maps" / "legacy_web.yaml").read_text("utf-8"))
-    config = root / "retrofhir.toml"
-    config.write_text(
-        f'data_dir = "{root / "var"}"\n'
-        f'screen_maps_dir = "{maps}"\n'
-        "[scheduler]\n"
-        'components_factory = "retrofhir.wiring.components:bot_worker_components"\n'
-        "sweep_interval_seconds = 0.5\n"
-        "lease_seconds = 6\n"
-        "apscheduler_lease_seconds = 10\n"
-        "redispatch_after_seconds = 8\n"
-        "[scheduler.retry]\n"
-        f"max_attempts = {max_attempts}\n"
-        "base_delay_seconds = 0.2\n"
-        "max_delay_seconds = 1\n"
-        "seat_wait_seconds = 2\n"
-        f"[scheduler.sources.{SOURCE}]\n"
-        'kind = "web"\n'
-        f"seats = {seats}\n"
+    config = write_worker_config(
+        root, maps, SOURCE, "web", lease_seconds=6, apscheduler_lease_seconds=10, max_attempts=max_attempts, seats=seats
     )
-    inherited = {name: value for name, value in os.environ.items() if not name.startswith("RETROFHIR_")}
-    return {
-        **inherited,
-        "PYTHONPATH": str(PROJECT_ROOT),
-        "RETROFHIR_CONFIG": str(config),
-        "RETROFHIR_SOURCE_URL_LEGACY_WEB": server.base_url,
-        "LEGACY_WEB_USERNAME": "nurse",
-        "LEGACY_WEB_PASSWORD": "nurse123",
-    }
+    return worker_process_environment(
+        config,
+        {
+            "RETROFHIR_SOURCE_URL_LEGACY_WEB": server.base_url,
+            "LEGACY_WEB_USERNAME": "nurse",
+            "LEGACY_WEB_PASSWORD": "nurse123",
+        },
+    )
 
 
 def queue_url(root: Path) -> str:
