@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from audit.settings import AuditSettings
+from audit.trail import AuditTrail
 from practice_ehrs.legacy_web.runner import LegacyWebServer
 from tests.integration.system import RunningSystem, running_system
 
@@ -21,3 +23,13 @@ def fresh_ehr(legacy_web: LegacyWebServer) -> LegacyWebServer:
     """Each module starts from the seed data and UI version 1 (other modules' tests change both)."""
     legacy_web.reset()
     return legacy_web
+
+
+@pytest.fixture
+def trail(system: RunningSystem) -> Iterator[AuditTrail]:
+    """The running system's audit trail, opened for reading beside it and closed after the test."""
+    opened = AuditTrail.open(AuditSettings(), system.data_dir)
+    try:
+        yield opened
+    finally:
+        opened.close()

@@ -8,14 +8,11 @@ every FHIR body received is validated (R4 + required bindings).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from urllib.parse import urlparse
 
 import httpx
-import pytest
 
-from audit.settings import AuditSettings
 from audit.trail import AuditTrail
 from fhir_facade.cli import issue_dev_token
 from retrofhir.config import FacadeSettings, Settings
@@ -24,15 +21,6 @@ from tests.integration.system import DEMO_CLIENT, RunningSystem
 from tests.pulse_observations import pulse_observation
 
 PATIENT = "0100211"
-
-
-@pytest.fixture
-def trail(system: RunningSystem) -> Iterator[AuditTrail]:
-    opened = AuditTrail.open(AuditSettings(), system.data_dir)
-    try:
-        yield opened
-    finally:
-        opened.close()
 
 
 def _client(system: RunningSystem, token: str | None = None) -> httpx.Client:

@@ -3,29 +3,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
-import pytest
 
 from audit.fhir_resources import fhir_id
 from audit.queries import AuditEventQuery, search_audit_events
 from audit.runs import RunFilter, list_runs
-from audit.settings import AuditSettings
 from audit.trail import AuditTrail
 from audit.verify import verify_trail
 from tests.integration.system import DEMO_CLIENT, RunningSystem
 
 VIEWER = "integration-test"
-
-
-@pytest.fixture
-def trail(system: RunningSystem) -> Iterator[AuditTrail]:
-    opened = AuditTrail.open(AuditSettings(), system.data_dir)
-    try:
-        yield opened
-    finally:
-        opened.close()
 
 
 def test_runs_are_chained_linked_to_their_request_and_each_has_an_audit_event(
