@@ -14,6 +14,7 @@ A request's records go through a `TrailWriter` (group commit): its run and respo
 with whatever other requests queued meanwhile, and the answer's last byte waits for that commit. The middleware
 owns that writer unless given one (`writer=`), and closes its own when the app's lifespan shuts down.
 AuditEvent and Provenance requests are recorded as views of the trail instead (by `audit.queries`).
+Which interaction a request is, and whose data it touched, is read by `fhir_facade.audited_request`.
 """
 
 from __future__ import annotations
@@ -21,13 +22,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
 import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qsl
 
 from sqlalchemy import select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -38,14 +37,28 @@ from audit.trail import AuditTrail, TrailItem
 from audit.writer import TrailWriter
 from bots.errors import ErrorSummary
 from bots.observer import RunInfo, RunKind, RunObserver, RunResult, StepRecord
+from fhir_facade.audited_request import FhirRequest, fhir_request, patient_of
 from fhir_facade.write_queue import WriteQueue, WriteRequest, WriteStatus
+
+__all__ = [
+    "AUDIT_RESOURCE_TYPES",
+    "MAX_RECORDED_BODY_BYTES",
+    "FhirAuditMiddleware",
+    "FhirRequest",
+    "RequestAudit",
+    "RequestJobWriteQueue",
+    "RequestRunObserver",
+    "fhir_request",
+    "note_views_recorded",
+    "patient_of",
+    "runs_of_jobs",
+]
 
 logger = logging.getLogger(__name__)
 
 AUDIT_RESOURCE_TYPES = frozenset({"AuditEvent", "Provenance"})
 # Larger answers are recorded by status only: the trail is not a copy of the store.
 MAX_RECORDED_BODY_BYTES = 2_000_000
-_FHIR_PATH = re.compile(r"^/fhir/(?P<source>[^/]+)/(?P<type>[A-Z][A-Za-z]+)(?:/(?P<id>[^/]+))?(?P<rest>/.*)?$")
 # An HTTP failure as the error kind whose AuditEvent outcome fits it (audit.outcome): the caller's mistakes minor.
 _FAILURE_KINDS = {404: "RecordNotFound", 410: "RecordNotFound"}
 
@@ -117,72 +130,6 @@ def runs_of_jobs(trail: AuditTrail, job_ids: list[str]) -> list[str]:
         return []
     with trail.session() as session:
         return list(session.scalars(select(Run.run_id).where(Run.job_id.in_(job_ids)).order_by(Run.started_at)))
-
-
-@dataclass(frozen=True)
-class FhirRequest:
-    """The parts of a FHIR request path an audit record needs (no query values: they may be PHI)."""
-
-    source: str
-    resource_type: str
-    resource_id: str | None
-    interaction: str
-    patient_param: str | None
-
-
-def fhir_request(scope: Scope) -> FhirRequest | None:
-    """The interaction a request asks for, or None for what is not a FHIR interaction on a resource type."""
-    match = _FHIR_PATH.match(scope.get("path", ""))
-    if match is None:
-        return None
-    resource_id, rest, method = match["id"], match["rest"] or "", scope.get("method", "GET")
-    if method == "GET" and resource_id is None:
-        interaction = "search"
-    elif method == "POST" and resource_id == "_search" and not rest:
-        interaction, resource_id = "search", None
-    elif method == "GET" and resource_id and rest.startswith("/_history"):
-        interaction = "vread"
-    elif method == "GET" and resource_id and not rest:
-        interaction = "read"
-    elif method == "POST" and resource_id is None:
-        interaction = "create"
-    elif method == "PUT" and resource_id and not rest:
-        interaction = "update"
-    else:
-        return None
-    query = dict(_query_pairs(scope))
-    patient = query.get("patient") or query.get("subject")
-    return FhirRequest(match["source"], match["type"], resource_id, interaction, patient)
-
-
-def _query_pairs(scope: Scope) -> list[tuple[str, str]]:
-    return parse_qsl(scope.get("query_string", b"").decode("latin-1"))
-
-
-def patient_of(request: FhirRequest, body: dict[str, Any] | None) -> str | None:
-    """The patient whose data the request touched: from the path, the search, or the answer."""
-    if request.resource_type == "Patient" and request.resource_id:
-        return request.resource_id
-    if request.patient_param:
-        return request.patient_param.rsplit("/", 1)[-1]
-    resources = [body] if body and body.get("resourceType") != "Bundle" else _matches(body)
-    patients = {patient for patient in (_patient_reference(resource) for resource in resources) if patient}
-    return patients.pop() if len(patients) == 1 else None
-
-
-def _matches(bundle: dict[str, Any] | None) -> list[dict[str, Any]]:
-    entries = (bundle or {}).get("entry", [])
-    return [entry["resource"] for entry in entries if entry.get("search", {}).get("mode") == "match"]
-
-
-def _patient_reference(resource: dict[str, Any]) -> str | None:
-    if resource.get("resourceType") == "Patient":
-        return str(resource.get("id")) if resource.get("id") else None
-    for key in ("subject", "patient"):
-        reference = str((resource.get(key) or {}).get("reference", ""))
-        if reference.startswith("Patient/"):
-            return reference.removeprefix("Patient/")
-    return None
 
 
 class FhirAuditMiddleware:
