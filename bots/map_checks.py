@@ -43,6 +43,7 @@ def check_screen_map(screen_map: ScreenMap, expected_id: str | None) -> list[Pro
         message = f"source id {screen_map.source.id!r} does not match the file name {expected_id!r}"
         problems.append((("source", "id"), message))
     problems += _check_login(screen_map)
+    problems += _check_logout(screen_map)
     for key, flow in screen_map.flows.items():
         problems += _check_flow(screen_map, key, flow)
     for name, binding in screen_map.bindings.items():
@@ -84,6 +85,19 @@ def _check_login(screen_map: ScreenMap) -> list[Problem]:
     for name in login.success:
         if name not in screen_map.screens:
             problems.append(((*where, "success"), f"unknown screen {name!r}"))
+    return problems
+
+
+def _check_logout(screen_map: ScreenMap) -> list[Problem]:
+    logout = screen_map.source.logout
+    if logout is None:
+        return []
+    problems: list[Problem] = []
+    if screen_map.source.login is None:
+        problems.append((("source", "logout"), "a logout needs a login"))
+    for name in logout.success:
+        if name not in screen_map.screens:
+            problems.append((("source", "logout", "success"), f"unknown screen {name!r}"))
     return problems
 
 

@@ -4,12 +4,14 @@ A session is borrowed for one run and given back. When the legacy system ends a 
 mid-flow) the engine asks the pool to log that session in again and runs the flow once more. If a session's driver
 breaks (a browser crash), the next new session starts from its saved login state (web: cookies) and logs in only
 if that state no longer works. Waiting for a free seat is bounded; a run that cannot get one fails with
-SeatsExhausted (transient). `logins` counts real logins.
+SeatsExhausted (transient). `logins` counts real logins. Closing the pool logs its idle sessions out when the map
+says how (`source.logout`), so a stopped bot does not hold the legacy system's seats until its idle timeout.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -22,10 +24,11 @@ from bots.errors import BotError, ErrorSummary, SeatsExhausted
 from bots.hooks import EhrHooks
 from bots.observer import NullObserver, RunInfo, RunKind, RunObserver, RunResult
 from bots.screen_map import ScreenMap
-from bots.session import Session, log_in
+from bots.session import Session, log_in, log_out
 from bots.step_log import StepLog
 
 DriverFactory = Callable[[], Driver]
+logger = logging.getLogger(__name__)
 
 
 class SessionPool:
@@ -143,10 +146,31 @@ class SessionPool:
         finally:
             await self.release(session, broken=broken)
 
+    async def log_out(self, session: Session) -> None:
+        """Log an idle session out, reported as a run of its own; bounded, and a failure only costs the seat's wait."""
+        run_id = uuid.uuid4().hex
+        log = StepLog(run_id, self._observer, session.driver, self._screenshots)
+        info = RunInfo(run_id, self.screen_map.source.id, "logout", kind=RunKind.SYNC)
+        await quietly(self._observer.run_started(info))
+        error: ErrorSummary | None = None
+        try:
+            async with asyncio.timeout(self.screen_map.source.timeouts.navigation_seconds):
+                await log_out(self.screen_map, session, log, self._hooks)
+        except BotError as failure:
+            error = ErrorSummary.of(failure)
+        except TimeoutError:
+            error = ErrorSummary("StepTimeout", "the logout did not finish in time")
+        if error is not None:
+            logger.warning("%s: a session could not log out (%s)", self.screen_map.source.id, error.kind)
+        await log.flush()
+        await quietly(self._observer.run_finished(RunResult(run_id, error is None, datetime.now(UTC), error)))
+
     async def close(self) -> None:
-        """Close every idle session now; sessions still lent out close when they come back."""
+        """Log idle sessions out (if the map says how) and close every session now."""
         idle, self._idle = self._idle, []
         for session in idle:
+            if session.logged_in and self.screen_map.source.logout is not None:
+                await self.log_out(session)
             await self._discard(session)
         for session in list(self._sessions):
             await self._discard(session)

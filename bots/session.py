@@ -1,7 +1,8 @@
-"""One logged-in session of a legacy system: a driver plus its login state, and how it logs in.
+"""One logged-in session of a legacy system: a driver plus its login state, and how it logs in and out.
 
 Login runs through the source's hooks (bots.hooks) like any flow: `unexpected_screen` may clear an interruption
-while the login screen or a success screen is awaited, and `on_screen` runs on each screen recognised.
+while the login screen or a success screen is awaited, and `on_screen` runs on each screen recognised. Logout (when
+the map has one) runs the same way: go to its path, expect one of its screens.
 """
 
 from __future__ import annotations
@@ -72,3 +73,19 @@ async def log_in(
     await log.record("expect", started, [StepDetail(screen=landed)])
     session.logged_in = True
     session.saved_state = await session.driver.saved_state()
+
+
+async def log_out(screen_map: ScreenMap, session: Session, log: StepLog, hooks: EhrHooks | None = None) -> bool:
+    """End a logged-in session through the map's `source.logout`; False when there is none or nothing to end.
+
+    Raises the flow's BotError when the logout does not reach one of its screens (the caller decides what then).
+    """
+    logout = screen_map.source.logout
+    if logout is None or not session.logged_in:
+        return False
+    hooks = load_hooks(screen_map.source.id) if hooks is None else hooks
+    runner = FlowRunner(screen_map, session.driver, log, FlowContext(), hooks)
+    await runner.run([GotoStep(goto=logout.path), ExpectStep(expect=list(logout.success))])
+    session.logged_in = False
+    session.saved_state = None
+    return True

@@ -21,7 +21,7 @@ from bots.map_models.flows import (
     key_chord,
 )
 from bots.map_models.screens import Field, Recognition, Screen, ScreenKind, Table
-from bots.map_models.source import Credential, LoginSpec, ScreenFont, Source, Timeouts
+from bots.map_models.source import Credential, LoginSpec, LogoutSpec, ScreenFont, Source, Timeouts
 
 __all__ = [
     "Binding",
@@ -37,6 +37,7 @@ __all__ = [
     "ForEachStep",
     "GotoStep",
     "LoginSpec",
+    "LogoutSpec",
     "MapModel",
     "PressStep",
     "ProbeSpec",

@@ -27,6 +27,16 @@ class LoginSpec(MapModel):
     success: list[str] = Field(min_length=1, description="screens any of which means the login worked")
 
 
+class LogoutSpec(MapModel):
+    """How to end a session when the bot is done with it (shutdown), so it stops holding one of the EHR's seats.
+
+    Without it a legacy system keeps a closed bot's session (and its seat) until its own idle timeout.
+    """
+
+    path: str = Field(description="where to go to log off (a link or form target of the application)")
+    success: list[str] = Field(min_length=1, description="screens any of which means the session ended")
+
+
 class Timeouts(MapModel):
     """Upper bounds for every wait; nothing waits longer."""
 
@@ -53,6 +63,7 @@ class Source(MapModel):
     launch: list[str] | None = None
     credentials: dict[str, Credential] = Field(default_factory=dict)
     login: LoginSpec | None = None
+    logout: LogoutSpec | None = None
     seat_limit: int = Field(default=1, ge=1)
     host_resolver_exclusions: list[str] = Field(default_factory=list)
     timeouts: Timeouts = Field(default_factory=Timeouts)

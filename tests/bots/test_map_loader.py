@@ -153,3 +153,12 @@ def test_press_target_before_any_expect_needs_a_screen() -> None:
         f"mini_web.yaml:{_line_of(text, 'press: Enter')}: flows.Patient.update.steps.1: "
         "no screen is expected before this step (add an `expect` step)"
     )
+
+
+def test_a_logout_to_an_unknown_screen_names_its_line() -> None:
+    logout = "  logout:\n    path: /logout\n    success: [signed_off]\n"
+    text = MINI.read_text().replace("  seat_limit: 2\n", logout + "  seat_limit: 2\n")
+    (problem,) = _problems_of(text)
+    assert problem == (
+        f"mini_web.yaml:{_line_of(text, 'success: [signed_off]')}: source.logout.success: unknown screen 'signed_off'"
+    )
