@@ -3,7 +3,8 @@
 Every step is reported to the step log with what it touched. Values are typed only after every value of the step
 has passed the literal-text check, so a rejected value means nothing was typed. The source's hooks (bots.hooks)
 run when a screen is recognised, when none is, and on every value read. A `for_each` the map marks `parallel` runs
-its rows on several pages of the session at once (bots.parallel_rows).
+its rows on several pages of the session at once (bots.parallel_rows); a `read_table` pages through its list with
+bots.table_paging.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ from bots.parallel_rows import PageOpener, run_rows_in_parallel
 from bots.recognition import wait_for_screen
 from bots.screen_map import ScreenMap
 from bots.step_log import StepDetail, StepLog
-from bots.table_reader import read_located, read_rows, wait_for_change
+from bots.table_paging import TablePager
+from bots.table_reader import find_rows, read_located
 from bots.templates import MissingValue, render
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "x", "on"})
@@ -207,27 +209,15 @@ class FlowRunner:
             raise ConfigurationError(f"screen {self.context.screen!r} has no table {name!r}")
         return table
 
-    async def _next_page(self, table: Table) -> bool:
-        """Click the table's next-page action if there is one; False when this is the last page."""
-        if table.next_page is None:
-            return False
-        try:
-            located = await locate(self.driver, table.next_page.locators, screen=self.context.screen, field="next")
-        except ElementNotFound:
-            return False
-        before = await self.driver.signals()
-        await self.driver.click(located.element)
-        await wait_for_change(self.driver, before, self.timeouts.screen_seconds)
-        if self.context.screen is not None:
-            await self._wait_for([self.context.screen])
-        return True
-
     async def _read_table(self, step: ReadTableStep) -> list[StepDetail]:
         table = self._table(step.read_table)
+        pager = TablePager(self.driver, table, self.context.screen, self.timeouts.screen_seconds, self._wait_for)
         if step.pages == "cursor":
-            rows, details = await self._read_cursor_page(table, step.columns)
+            rows, details, next_cursor = await pager.read_cursor_page(step.columns, self.context.page_cursor)
+            if next_cursor is not None:
+                self.context.next_cursor = next_cursor
         else:
-            rows, details = await self._read_pages(table, step.columns, 1 if step.pages == "first" else step.max_pages)
+            rows, details = await pager.read_pages(step.columns, 1 if step.pages == "first" else step.max_pages)
         rows = [
             {name: self.hooks.clean_value(self.context.screen, name, text) for name, text in row.items()}
             for row in rows
@@ -238,42 +228,6 @@ class FlowRunner:
         if self.context.screen is not None:
             self.context.tables[step.into] = TableSource(self.context.screen, step.read_table)
         return details
-
-    async def _read_cursor_page(self, table: Table, columns: list[str] | None) -> tuple[list[Record], list[StepDetail]]:
-        """Only the page the cursor names (pages past the last one are empty), noting whether another follows."""
-        for _ in range(self.context.page_cursor - 1):
-            if not await self._next_page(table):
-                return [], []
-        rows, details = await read_rows(self.driver, table, self.context.screen, columns)
-        if await self._has_next(table):
-            self.context.next_cursor = self.context.page_cursor + 1
-        return rows, details
-
-    async def _read_pages(
-        self, table: Table, columns: list[str] | None, max_pages: int
-    ) -> tuple[list[Record], list[StepDetail]]:
-        rows: list[Record] = []
-        details: list[StepDetail] = []
-        previous: list[Record] | None = None
-        for page in range(max_pages):
-            if page > 0 and not await self._next_page(table):
-                break
-            page_rows, page_details = await read_rows(self.driver, table, self.context.screen, columns)
-            if page_rows == previous:
-                break  # "next" changed nothing (a pager that stays enabled on its last page)
-            previous = page_rows
-            rows += page_rows
-            details += page_details
-        return rows, details
-
-    async def _has_next(self, table: Table) -> bool:
-        if table.next_page is None:
-            return False
-        try:
-            await locate(self.driver, table.next_page.locators, screen=self.context.screen, field="next")
-        except ElementNotFound:
-            return False
-        return True
 
     async def _for_each(self, step: ForEachStep) -> None:
         rows = self.context.records.get(step.for_each)
@@ -312,11 +266,7 @@ class FlowRunner:
         table = self.screen_map.screens[source.screen].tables[source.table]
         if table.open is None:
             raise ConfigurationError(f"table {source.table!r} has no `open` column")
-        found = []
-        for locator in table.rows:
-            found = await self.driver.find_all(locator)
-            if found:
-                break
+        found = await find_rows(self.driver, table)
         if number >= len(found):
             raise ElementNotFound(f"row {number} of table {source.table!r} is gone", screen=source.screen)
         column = table.columns[table.open]
