@@ -208,11 +208,16 @@ class SourceRuntime:
         return dict(flow.params) if flow is not None else {}
 
     async def create(
-        self, resource: Mapping[str, Any], info: RunInfo | None = None, before_submit: BeforeSubmit | None = None
+        self,
+        resource: Mapping[str, Any],
+        info: RunInfo | None = None,
+        before_submit: BeforeSubmit | None = None,
+        check_first: bool = True,
     ) -> WriteResult:
         """Check-before-write, fill, submit, verify-after-write. DuplicateRecord when it already exists.
-        `before_submit` is awaited immediately before the submitting click; what it raises stops the write."""
-        return await self._write(resource, "create", info, before_submit)
+        `before_submit` is awaited immediately before the submitting click; what it raises stops the write.
+        `check_first=False` skips the check when the caller has just made it (`find_existing`) itself."""
+        return await self._write(resource, "create", info, before_submit, check_first)
 
     async def update(
         self, resource: Mapping[str, Any], info: RunInfo | None = None, before_submit: BeforeSubmit | None = None
@@ -221,9 +226,14 @@ class SourceRuntime:
         return await self._write(resource, "update", info, before_submit)
 
     async def _write(
-        self, resource: Mapping[str, Any], interaction: str, info: RunInfo | None, before_submit: BeforeSubmit | None
+        self,
+        resource: Mapping[str, Any],
+        interaction: str,
+        info: RunInfo | None,
+        before_submit: BeforeSubmit | None,
+        check_first: bool = True,
     ) -> WriteResult:
-        writer = WriteRunner(self, resource, interaction, before_submit)
+        writer = WriteRunner(self, resource, interaction, before_submit, check_first)
         run_info = self._info(writer.plan.flow_key, writer.resource_type, writer.resource_id, info)
         return await self._run(run_info, writer.write)
 

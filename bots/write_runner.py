@@ -50,9 +50,12 @@ class WriteRunner:
         resource: Mapping[str, Any],
         interaction: str,
         before_submit: Callable[[], Awaitable[None]] | None = None,
+        check_first: bool = True,
     ) -> None:
         self.runtime = runtime
         self.before_submit = before_submit
+        # False when the caller has just run check-before-write itself (the write queue's worker does, every attempt).
+        self.check_first = check_first
         self.screen_map = runtime.screen_map
         self.resource = dict(resource)
         self.interaction = interaction
@@ -80,7 +83,8 @@ class WriteRunner:
         return resource_of(self.screen_map, self.plan.binding_name, record) if record is not None else None
 
     async def write(self, session: Session, log: StepLog) -> WriteResult:
-        if self.interaction == "create":
+        # After a session expiry cut a submitted run short, the probe is what tells whether that submit landed.
+        if self.interaction == "create" and (self.check_first or self.submitted_before):
             found = await self._probe(session, log)
             if found is not None:
                 if self.submitted_before:

@@ -8,8 +8,9 @@ the record whose fields the update flow covers already hold the new values. A re
 as this write having landed only if an attempt of it reached submit (`WriteHistory.reached_submit`); otherwise
 it was there before and the create is refused as `DuplicateRecord`, as the engine's own create would.
 `write` runs the engine's create or update with the queue's `gate.before_submit()` awaited immediately before
-the legacy Save. Every run carries the write's id (and the FHIR client that asked, when the history knows it), so
-the audit trail links runs to writes; `on_written` hears of each verified write (to tie the resource to its runs).
+the legacy Save; a create skips the engine's own check-before-write, which the worker has just made. Every run
+carries the write's id (and the FHIR client that asked, when the history knows it), so the audit trail links runs
+to writes; `on_written` hears of each verified write (to tie the resource to its runs).
 """
 
 from __future__ import annotations
@@ -96,7 +97,8 @@ class BotWriteExecutor:
         if interaction == "update":
             result = await self.runtime.update(request.resource, info, gate.before_submit)
         else:
-            result = await self.runtime.create(request.resource, info, gate.before_submit)
+            # The worker ran `find_existing` (check-before-write) for this attempt just before: not a second time.
+            result = await self.runtime.create(request.resource, info, gate.before_submit, check_first=False)
         if self.on_written is not None:
             await self.on_written(request.write_id, str(result.resource["resourceType"]), result.id)
         return VerifiedWrite(result.id, result.resource)
