@@ -36,11 +36,19 @@ def static_site() -> Iterator[str]:
 
 
 @pytest.fixture
+def form_element_seconds() -> float:
+    """How long `form_driver` waits for an element; a test module that wants another bound overrides this fixture."""
+    return 5
+
+
+@pytest.fixture
 async def form_driver(
-    browser_host: BrowserHost, launch_options: LaunchOptions, static_site: str
+    browser_host: BrowserHost, launch_options: LaunchOptions, static_site: str, form_element_seconds: float
 ) -> AsyncIterator[WebDriver]:
     """A web driver on the static test site's form page (tests/bots/pages/form.html)."""
-    async with open_web_driver(browser_host, launch_options, static_site, "/form.html", element_seconds=5) as web:
+    async with open_web_driver(
+        browser_host, launch_options, static_site, "/form.html", element_seconds=form_element_seconds
+    ) as web:
         yield web
 
 

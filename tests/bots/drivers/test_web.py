@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from bots.drivers.browser import BrowserHost, LaunchOptions
@@ -14,18 +12,20 @@ from bots.locators import CssLocator, DataTestIdLocator, FrameRef, LabelLocator,
 from bots.map_models import Timeouts
 from practice_ehrs.legacy_web.runner import LegacyWebServer, free_port
 from retrofhir.config import BrowserSettings
-from tests.web_fixtures import open_web_driver
 
 pytestmark = [pytest.mark.anyio, pytest.mark.web]
 TRICKY = "a\tb\nc <x> {y} 100% é 98.6°F 😀 Müller-O'Brien"
 
 
 @pytest.fixture
-async def driver(
-    browser_host: BrowserHost, launch_options: LaunchOptions, static_site: str
-) -> AsyncIterator[WebDriver]:
-    async with open_web_driver(browser_host, launch_options, static_site, "/form.html", element_seconds=2) as web:
-        yield web
+def form_element_seconds() -> float:
+    """Element lookups that are meant to fail give up after 2 s here."""
+    return 2
+
+
+@pytest.fixture
+def driver(form_driver: WebDriver) -> WebDriver:
+    return form_driver
 
 
 async def test_first_choice_wins_with_rank_zero(driver: WebDriver) -> None:
