@@ -185,13 +185,35 @@ class SourceRuntime:
     ) -> SearchPage:
         """One page of resources matching the parameters the legacy search can take; pass `next_cursor` on."""
         key = self._flow_key(resource_type, "search")
-        if page_cursor is not None and not page_cursor.isdigit():
-            raise ConfigurationError("not a page cursor of this source")
-        context = self.search_context(key, params, int(page_cursor or 1))
         flow = self.screen_map.flows[key]
         narrowing = [name for name, param in flow.params.items() if param.apply == "fill"]
         if narrowing and not any(params.get(name) for name in narrowing):
             raise ConfigurationError(f"the legacy search cannot narrow without one of: {', '.join(narrowing)}")
+        return await self._list(key, resource_type, params, page_cursor, info)
+
+    async def history(
+        self,
+        resource_type: str,
+        params: Mapping[str, str],
+        page_cursor: str | None = None,
+        info: RunInfo | None = None,
+    ) -> SearchPage:
+        """One page of the records the legacy system lists as changed (`Type.history`, e.g. `_since`): its
+        worklist or change log, for syncs. Each record is read whole, as a search result would be."""
+        return await self._list(self._flow_key(resource_type, "history"), resource_type, params, page_cursor, info)
+
+    async def _list(
+        self,
+        key: str,
+        resource_type: str,
+        params: Mapping[str, str],
+        page_cursor: str | None,
+        info: RunInfo | None,
+    ) -> SearchPage:
+        if page_cursor is not None and not page_cursor.isdigit():
+            raise ConfigurationError("not a page cursor of this source")
+        context = self.search_context(key, params, int(page_cursor or 1))
+        flow = self.screen_map.flows[key]
 
         async def work(session: Session, log: StepLog) -> SearchPage:
             fresh = FlowContext(params=context.params, page_cursor=context.page_cursor)

@@ -64,6 +64,8 @@ async def _result_of(runtime: SourceRuntime, example: Example) -> Any:
         return await runtime.read(resource_type, example.id or "")
     if interaction == "search":
         return (await runtime.search(resource_type, example.params)).resources
+    if interaction == "history":
+        return (await runtime.history(resource_type, example.params)).resources
     if interaction in ("create", "update"):
         resource = json.loads(json.dumps(example.resource or {}))
         write = runtime.create if interaction == "create" else runtime.update

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from bots.map_models import Binding, Example, Flow, MapModel, Screen, Source
 
-INTERACTIONS = ("read", "search", "create", "update")
+INTERACTIONS = ("read", "search", "history", "create", "update")
 WRITE_INTERACTIONS = ("create", "update")
 
 

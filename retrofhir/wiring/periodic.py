@@ -68,7 +68,14 @@ class ScreenMapHealthCheck:
 
 
 class StoreSync:
-    """Runs a source's configured searches and saves what they find in the facade's local store."""
+    """Runs a source's configured sync entries and saves what they find in the facade's local store.
+
+    An entry is a search (`Observation?patient=0100046&category=vital-signs`) or a change list
+    (`Patient/_history?_since={yesterday}`: the map's `Patient.history` flow, e.g. a legacy "recent activity" page).
+    `{today}` and `{yesterday}` become dates; an entry with `{changed}` runs once per patient the change lists
+    before it returned in the same sync (`Observation?patient={changed}&category=vital-signs`), so each changed
+    patient's records are refreshed, not the whole EHR.
+    """
 
     def __init__(
         self, runtime: SourceRuntime, fhir_name: str, store: LocalStore, searches: list[str], max_pages: int
@@ -81,18 +88,34 @@ class StoreSync:
 
     async def sync(self) -> int:
         refreshed = 0
-        for search in self.searches:
-            resource_type, _, query = search.replace("{today}", date.today().isoformat()).partition("?")
-            params = dict(parse_qsl(query, keep_blank_values=False))
-            cursor: str | None = None
-            for _ in range(self.max_pages):
-                page = await self.runtime.search(resource_type, params, cursor)
-                await self.store.save_many(self.fhir_name, [provided(resource) for resource in page.resources])
-                refreshed += len(page.resources)
-                cursor = page.next_cursor
-                if cursor is None:
-                    break
+        changed: list[str] = []
+        today = date.today()
+        dates = {"{today}": today.isoformat(), "{yesterday}": (today - timedelta(days=1)).isoformat()}
+        for entry in self.searches:
+            for name, value in dates.items():
+                entry = entry.replace(name, value)
+            for search in [entry.replace("{changed}", key) for key in changed] if "{changed}" in entry else [entry]:
+                path, _, query = search.partition("?")
+                resource_type, _, operation = path.partition("/")
+                resources = await self._all_pages(resource_type, operation == "_history", query)
+                await self.store.save_many(self.fhir_name, [provided(resource) for resource in resources])
+                refreshed += len(resources)
+                if operation == "_history" and resource_type == "Patient":
+                    changed += [str(resource["id"]) for resource in resources if str(resource["id"]) not in changed]
         return refreshed
+
+    async def _all_pages(self, resource_type: str, history: bool, query: str) -> list[dict[str, Any]]:
+        params = dict(parse_qsl(query, keep_blank_values=False))
+        found: list[dict[str, Any]] = []
+        cursor: str | None = None
+        for _ in range(self.max_pages):
+            lister = self.runtime.history if history else self.runtime.search
+            page = await lister(resource_type, params, cursor)
+            found += page.resources
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        return found
 
 
 class AuditRetention:

@@ -1,10 +1,12 @@
 """What `retrofhir serve` schedules for a bot source against the practice web EHR: canary health checks (drift as a
-state, logged and alerted once per change), syncs into the facade's local store, and retention purges."""
+state, logged and alerted once per change), syncs into the facade's local store (searches, and the EHR's own list
+of changed patients), and retention purges."""
 
 from __future__ import annotations
 
 import itertools
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,15 +15,19 @@ import anyio
 import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bots.credentials import CredentialStore
+from bots.engine import SourceRuntime
+from bots.map_loader import load_screen_map
 from fhir_facade.provider import ProvidedResource
 from fhir_facade.store import LocalStore
 from practice_ehrs.legacy_web.runner import LegacyWebServer
 from retrofhir.config import PROJECT_ROOT, Settings
-from retrofhir.wiring.periodic import StoreRetention, canary_examples
+from retrofhir.wiring.periodic import StoreRetention, StoreSync, canary_examples
 from retrofhir.wiring.sources import discover_sources
 from retrofhir.wiring.system import RetroFhirSystem
 from scheduler import SchedulerSettings, SourceLimits
 from scheduler.periodic import run_retention
+from tests.pulse_observations import pulse_observation
 from tests.scheduler.webhook_receiver import webhook_receiver
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(900)]
@@ -130,5 +136,37 @@ async def test_store_retention_removes_records_not_seen_within_the_period_and_ol
         assert purged == 3  # record 9 and its one version, and record 1's old version
         assert await store.get("web", "Patient", "9") is None
         assert [stored.version_id for stored in await store.history("web", "Patient", "1")] == [2]
+    finally:
+        await store.close()
+
+
+async def test_a_sync_follows_the_legacy_change_list_and_refreshes_only_the_changed_patients(
+    tmp_path: Path, legacy_web_clean: LegacyWebServer
+) -> None:
+    with sqlite3.connect(legacy_web_clean.db_path) as ehr:  # the seed's patients changed long ago
+        ehr.execute("UPDATE patients SET updated_at = '2001-01-01T00:00:00'")
+    credentials = CredentialStore(environment={"LEGACY_WEB_USERNAME": "nurse", "LEGACY_WEB_PASSWORD": "nurse123"})
+    store = LocalStore(f"sqlite+aiosqlite:///{tmp_path / 'store.sqlite'}")
+    await store.create_schema()
+    web_map = load_screen_map(PROJECT_ROOT / "screen_maps" / "legacy_web.yaml")
+    try:
+        async with SourceRuntime(
+            web_map, base_url=legacy_web_clean.base_url, credentials=credentials, screenshots=False
+        ) as runtime:
+            written = await runtime.create(pulse_observation("0100097", "1999-03-04T08:15:00Z", 71))
+            entries = ["Patient/_history?_since={yesterday}", "Observation?patient={changed}&category=vital-signs"]
+            refreshed = await StoreSync(runtime, "legacy_web", store, entries, max_pages=5).sync()
+
+        patient = await store.get("legacy_web", "Patient", "0100097")
+        pulse = await store.get("legacy_web", "Observation", written.id)
+        assert patient is not None
+        assert pulse is not None
+        assert pulse.body["valueQuantity"]["value"] == 71
+        assert await store.get("legacy_web", "Patient", "0100046") is None, "an unchanged patient was read"
+        vitals = legacy_web_clean.query(
+            "SELECT count(*) AS rows FROM vitals JOIN patients ON patients.id = vitals.patient_id WHERE mrn = ?",
+            ("0100097",),
+        )[0]["rows"]
+        assert refreshed > 1 + vitals  # the patient, then each vitals row's Observations (several per row)
     finally:
         await store.close()
