@@ -12,7 +12,7 @@ from bots.cli import bot
 def test_check_prints_capabilities() -> None:
     result = CliRunner().invoke(bot, ["check", "legacy_web"])
     assert result.exit_code == 0
-    assert json.loads(result.output)["capabilities"]["Patient"] == ["read", "search", "create", "update"]
+    assert json.loads(result.output)["capabilities"]["Patient"] == ["read", "search", "history", "create", "update"]
 
 
 def test_unknown_source_is_a_clear_error() -> None:
