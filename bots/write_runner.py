@@ -99,17 +99,19 @@ class WriteRunner:
             before_submit=self.before_submit,
         )
         try:
-            await self.runtime.run_flow(session, log, self.plan.flow_key, context)
-        except SessionExpired:
-            self.submitted_before = self.submitted_before or context.submitted
-            raise
-        except (LegacyValidationError, InputRejected):
-            raise
-        except BotError as error:
-            if not context.submitted:
+            try:
+                await self.runtime.run_flow(session, log, self.plan.flow_key, context)
+            except (SessionExpired, LegacyValidationError, InputRejected):
                 raise
-            return await self._after_failed_submit(session, log, context, error)
-        return self._result(await self._verify(session, log, context))
+            except BotError as error:
+                if not context.submitted:
+                    raise
+                return await self._after_failed_submit(session, log, context, error)
+            return self._result(await self._verify(session, log, context))
+        finally:
+            # Whatever cut this run short (a session expiry during the read-back too), a submit it made is
+            # remembered, so the engine's re-run after logging in again probes first and never submits twice.
+            self.submitted_before = self.submitted_before or context.submitted
 
     async def _read_back(self, session: Session, log: StepLog, context: FlowContext) -> tuple[Record | None, Any]:
         spec = self.plan.flow.verify

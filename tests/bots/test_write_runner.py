@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
 import pytest
 
 from bots.errors import DuplicateRecord, InputRejected, LegacyServerError, WriteNotVerified, WriteOutcomeUnknown
-from bots.observer import RunInfo, RunResult, StepRecord
+from bots.observer import RunInfo, RunResult, StepCollector, StepRecord
 from bots.screen_map import ScreenMap
 from practice_ehrs.legacy_web.runner import LegacyWebServer
 from tests.bots.conftest import RuntimeFactory
@@ -147,3 +148,35 @@ async def test_a_submit_whose_outcome_cannot_be_read_back_is_unknown(
     runtime = make_runtime(observer=FaultAfterFill(legacy_web_clean, recover=False))
     with pytest.raises(WriteOutcomeUnknown):
         await runtime.create(WEIGHT)
+
+
+class ExpireOnceSaved(StepCollector):
+    """Ends every EHR session the moment the bot has seen "saved" (before its read-back), once."""
+
+    def __init__(self, server: LegacyWebServer) -> None:
+        super().__init__()
+        self.server = server
+        self.expired = 0
+
+    async def step(self, record: StepRecord) -> None:
+        await super().step(record)
+        if record.action == "expect" and record.screen == "saved" and not self.expired:
+            self.expired = await anyio.to_thread.run_sync(self.server.expire_sessions)
+
+
+@pytest.mark.parametrize("check_first", [True, False], ids=["engine-checks", "caller-checked"])
+async def test_a_session_lost_after_saving_is_read_back_and_never_submitted_twice(
+    make_runtime: RuntimeFactory, legacy_web_clean: LegacyWebServer, check_first: bool
+) -> None:
+    observer = ExpireOnceSaved(legacy_web_clean)
+    runtime = make_runtime(observer=observer)
+    before = _vitals_count(legacy_web_clean)
+
+    result = await runtime.create(WEIGHT, check_first=check_first)
+
+    assert observer.expired >= 1
+    assert runtime.pool.logins == 2, "the read-back met the login screen and the engine logged in again"
+    assert result.resource["valueQuantity"]["value"] == 140.5
+    assert _vitals_count(legacy_web_clean) == before + 1
+    saves = [record for record in observer.steps if record.action == "click" and record.screen == "vitals_form"]
+    assert len(saves) == 1
