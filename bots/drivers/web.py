@@ -35,6 +35,8 @@ NET_ERROR = re.compile(r"net::ERR_[A-Z_]+")
 # The viewport as the compositor draws it now, PNG with zlib's fast setting (lossless; larger files, less CPU).
 logger = logging.getLogger(__name__)
 CAPTURE_VIEWPORT = {"format": "png", "optimizeForSpeed": True, "fromSurface": True, "captureBeyondViewport": False}
+CAPTURE_ATTEMPTS = 4
+TWO_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 
 class WebDriver(WebLocating):
@@ -183,6 +185,17 @@ class WebDriver(WebLocating):
         if capturing is not None:
             await asyncio.wait({capturing})  # what it reports is the caller's business; only its end matters here
 
+    async def _frame_drawn(self, deadline: float) -> bool:
+        """Wait until the page has drawn a frame (two animation frames); False when none came before `deadline`."""
+        remaining = deadline - asyncio.get_running_loop().time()
+        if remaining <= 0:
+            return False
+        try:
+            await asyncio.wait_for(self.page.evaluate(TWO_FRAMES), remaining)
+        except (PlaywrightError, TimeoutError):
+            return asyncio.get_running_loop().time() < deadline  # a navigation interrupted the wait: try again
+        return True
+
     async def screenshot(self) -> bytes:
         """The viewport as shown right now, as PNG, through Chromium's DevTools protocol in one round trip.
 
@@ -191,20 +204,25 @@ class WebDriver(WebLocating):
         adds evidence. The capture draws a fresh frame, so it shows every change the step made.
         """
         page = self.page
-        for attempt in (1, 2):
+        deadline = asyncio.get_running_loop().time() + self._timeouts.element_seconds
+        for attempt in range(1, CAPTURE_ATTEMPTS + 1):
             if self._devtools is None:
                 self._devtools = await page.context.new_cdp_session(page)
+            remaining = deadline - asyncio.get_running_loop().time()
             try:
                 captured = await asyncio.wait_for(
-                    self._devtools.send("Page.captureScreenshot", CAPTURE_VIEWPORT), self._timeouts.element_seconds
+                    self._devtools.send("Page.captureScreenshot", CAPTURE_VIEWPORT), max(remaining, 0.5)
                 )
             except (PlaywrightError, TimeoutError) as error:
-                # A navigation that swaps the page's renderer detaches the session ("Not attached to an active
-                # page"): the session is replaced and the capture tried once more, which is routine.
+                # Routine right after a navigation: a renderer swap detaches the session ("Not attached to an active
+                # page"), and a new document has no frame to copy yet ("Unable to capture screenshot"). A new
+                # session, a frame drawn, and the capture is tried again, within the element timeout.
                 self._devtools = None
                 logger.debug("DevTools screen capture failed (%s), attempt %d", type(error).__name__, attempt)
+                if not await self._frame_drawn(deadline):
+                    break
                 continue
             return base64.b64decode(captured["data"])
         # Evidence is not optional: when DevTools capture keeps failing, Playwright's own (slower) screenshot.
-        logger.warning("DevTools screen capture failed twice: taking Playwright's screenshot instead")
+        logger.warning("DevTools screen capture kept failing: taking Playwright's screenshot instead")
         return await page.screenshot(type="png", timeout=self._timeouts.element_seconds * 1000)
