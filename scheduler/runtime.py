@@ -15,14 +15,22 @@ import os
 import platform
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
 import anyio
-from apscheduler import AsyncScheduler, ConflictPolicy, Job, SchedulerRole, TaskDefaults, current_async_scheduler
+from apscheduler import (
+    AsyncScheduler,
+    ConflictPolicy,
+    Job,
+    ScheduleLookupError,
+    SchedulerRole,
+    TaskDefaults,
+    current_async_scheduler,
+)
 from apscheduler.datastores.sqlalchemy import SQLAlchemyDataStore
 from apscheduler.eventbrokers.local import LocalEventBroker
 from apscheduler.eventbrokers.psycopg import PsycopgEventBroker
@@ -39,6 +47,7 @@ from scheduler.records import WriteRecord, WriteSubmission
 from scheduler.retry import RetryPolicy
 from scheduler.settings import SchedulerSettings
 from scheduler.status import WriteStatusService
+from scheduler.sweeper import sweep_forever
 from scheduler.worker import WriteWorker
 
 logger = logging.getLogger(__name__)
@@ -71,14 +80,6 @@ async def process_write_job(write_id: str) -> None:
             await runtime.worker.process(write_id)
         else:
             await runtime.claims.undispatch(write_id)
-
-
-async def sweep_job() -> None:
-    """APScheduler job: dispatch ready writes, including retries now due and writes of workers that died."""
-    runtime = _runtime()
-    async with runtime.job_slot() as admitted:
-        if admitted:
-            await runtime.dispatch_ready()
 
 
 async def sync_job(source: str) -> None:
@@ -192,6 +193,16 @@ class SchedulerRuntime:
             await self._configure(scheduler)
         self._scheduler = scheduler
         await scheduler.start_in_background()
+        # The dispatcher runs in this process itself, not as an APScheduler schedule (see scheduler/sweeper.py).
+        sweeping = await stack.enter_async_context(anyio.create_task_group())
+        stack.callback(sweeping.cancel_scope.cancel)
+        sweeping.start_soon(
+            sweep_forever,
+            self._sweep,
+            scheduler,
+            self.settings.sweep_interval_seconds,
+            self.settings.apscheduler_lease_seconds,
+        )
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
@@ -223,9 +234,11 @@ class SchedulerRuntime:
 
     async def _configure(self, scheduler: AsyncScheduler) -> None:
         # Concurrency is the write queue's business (seat budgets, per-patient order), not APScheduler's.
-        for job in (process_write_job, sweep_job, sync_job, health_check_job, retention_job):
+        for job in (process_write_job, sync_job, health_check_job, retention_job):
             await scheduler.configure_task(job, max_running_jobs=None, job_executor="async")
-        await self._every(scheduler, "retrofhir:sweep", sweep_job, self.settings.sweep_interval_seconds)
+        # Earlier versions swept as a schedule; a store that still has it must not run it too.
+        with suppress(ScheduleLookupError):
+            await scheduler.remove_schedule("retrofhir:sweep")
         await self._every(scheduler, "retrofhir:retention", retention_job, self.settings.retention_interval_seconds)
         for source, limits in self.settings.sources.items():
             if limits.sync_interval_seconds and source in self.components.sync_sources:
@@ -251,6 +264,11 @@ class SchedulerRuntime:
         if created:
             await self.dispatch_ready()
         return record, created
+
+    async def _sweep(self) -> int:
+        """Dispatch ready writes, including retries now due and writes of workers that died."""
+        async with self.job_slot() as admitted:
+            return await self.dispatch_ready() if admitted else 0
 
     async def dispatch_ready(self) -> int:
         """Hand every ready write to APScheduler as a job; workers in any process pick them up."""
